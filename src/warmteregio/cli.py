@@ -1,0 +1,33 @@
+"""Command line interface (Typer). Thin: every command calls a Python function elsewhere."""
+
+from __future__ import annotations
+
+import typer
+
+from warmteregio import __version__
+from warmteregio.accounts.cli import app as users_app
+from warmteregio.data.cli import app as import_app
+from warmteregio.demo.cli import app as demo_app
+from warmteregio.store.cli import app as db_app
+from warmteregio.web.cli import serve
+
+app = typer.Typer(
+    help="warmteregio: platform voor de regionale warmtetransitie / platform for the regional heat transition",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="gebruiker")
+app.command("serve")(serve)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""The embedded demo region Drechtsteden (RES region ES18), shipped with the package."""
