@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 from sqlalchemy import Engine
 
 from warmteregio import __version__
@@ -30,5 +31,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="warmteregio_sessie",
+        same_site="lax",
+        https_only=settings.cookie_secure,
+        max_age=8 * 3600,
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    from warmteregio.web.pages.routes import router as pages_router
+
+    app.include_router(pages_router)
     return app
