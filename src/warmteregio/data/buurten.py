@@ -115,7 +115,9 @@ def validate_buurt_table(path: Path | str, jaar: int = DEFAULT_YEAR) -> tuple[li
             rec[key] = parse_number(cells[idx[key]], report, rownr, COLUMNS[key], maximum=MAX_DEMAND_GJ)
         flag = cells[idx["studiegebied"]].strip()
         if flag not in ("0", "1", ""):
-            report.add(rownr, COLUMNS["studiegebied"], f"verwacht 0 of 1, niet {flag!r}", f"expected 0 or 1, not {flag!r}")
+            report.add(
+                rownr, COLUMNS["studiegebied"], f"verwacht 0 of 1, niet {flag!r}", f"expected 0 or 1, not {flag!r}"
+            )
         rec["in_studiegebied"] = None if flag == "" else flag == "1"
         if len(report.problems) == problems_before:
             weq_parts = (rec["weq_woningen"] or 0) + (rec["weq_utiliteit"] or 0)

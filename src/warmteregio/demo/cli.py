@@ -3,5 +3,55 @@
 from __future__ import annotations
 
 import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from warmteregio.clitools import EXIT_BAD_INPUT, console, database_session, progress_bar
+from warmteregio.data.base import ImportValidationError
 
 app = typer.Typer(help="Demoregio Drechtsteden / demo region", no_args_is_help=True)
+out = Console()
+
+
+@app.command("laden")
+def laden() -> None:
+    """Laad de demoregio Drechtsteden (ES18) met echte data en een demo-account / load the demo region."""
+    from warmteregio.demo.loader import REGION_NAME, DemoDataError, load_demo
+
+    try:
+        with database_session() as session, progress_bar("demoregio / demo region") as progress:
+            result = load_demo(session, progress=progress)
+    except ImportValidationError as exc:
+        console.print(exc.report.format("nl"), markup=False, highlight=False)
+        console.print(exc.report.format("en"), markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except DemoDataError as exc:
+        console.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    table = Table(title=f"Demoregio {result.regio} {REGION_NAME}", show_header=False)
+    table.add_column("wat / what")
+    table.add_column("aantal / count", justify="right")
+    table.add_row("gemeenten / municipalities", str(result.gemeenten))
+    table.add_row("buurten / neighbourhoods", str(result.buurten))
+    table.add_row("  schematische grenzen / schematic boundaries", str(result.schematisch))
+    table.add_row("  echte grenzen / real boundaries", str(result.echte_grenzen))
+    table.add_row("  zonder grens / without boundary", str(len(result.zonder_geometrie)))
+    table.add_row("warmtebronnen / heat sources", str(result.bronnen))
+    out.print(table)
+    for note in result.notes:
+        out.print(f"[dim]- {note}[/dim]", highlight=False)
+    status = "aangemaakt / created" if result.account_nieuw else "bestond al, bijgewerkt / already existed, updated"
+    out.print(
+        Panel.fit(
+            f"e-mail:     [bold]{result.account_email}[/bold]\n"
+            f"wachtwoord: [bold]{result.account_password}[/bold]\n"
+            f"rol / role: regiocoördinator {result.regio} {REGION_NAME}\n"
+            f"account:    {status}\n\n"
+            "Openbaar demo-wachtwoord: gebruik deze database niet voor echte gegevens.\n"
+            "Public demo password: do not use this database for real data.",
+            title="Demo-login / demo login",
+            border_style="green",
+        )
+    )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
 
 from warmteregio import __version__
 from warmteregio.settings import Settings, get_settings
@@ -18,6 +18,12 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the web application: HTML pages, the JSON API under ``/api/v1`` and static files.
+
+    ``redirect_slashes`` is off: a trailing slash is a different, unknown path and gives 404 (API Design Rule
+    /core/no-trailing-slash). FastAPI's own OpenAPI and docs routes are off; the API publishes its own
+    OpenAPI 3.0 document at ``/api/v1/openapi.json``.
+    """
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
@@ -31,6 +37,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+
+    from warmteregio.web.api import install_api
+
+    install_api(app)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -41,7 +51,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    from warmteregio.web.pages.routes import render_html_error
     from warmteregio.web.pages.routes import router as pages_router
 
     app.include_router(pages_router)
+    app.state.render_html_error = render_html_error
     return app

@@ -1,0 +1,1 @@
+"""Application services: read and write functions shared by the API, the HTML pages and the CLI."""
