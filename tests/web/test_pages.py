@@ -292,7 +292,7 @@ def test_buurt_page_shows_figures_tables_and_derived_labels(client: TestClient) 
     assert "Ruimteverwarming" in html and "40.000" in html
     assert "Afgeleid" in html
     assert html.index(">A<") < html.index(">B<") < html.index(">D<")  # labels in label order
-    assert "Terraced house" in html and "1965-1974" in html
+    assert "Rijwoning" in html and "Terraced house" not in html and "1965-1974" in html
     assert "12,5%" in html  # existing heat network share
     assert "x 100.500, y 420.500" in html
 
@@ -425,6 +425,9 @@ def test_every_ui_string_has_an_english_translation() -> None:
         for match in pattern.finditer(path.read_text(encoding="utf-8")):
             strings.add(match.group(1) if match.group(1) is not None else match.group(2))
     strings.update(label for _, label in page_data.VRAAG_FUNCTIES)
+    from warmteregio.web.templating import BUILDING_TYPE_NL
+
+    strings.update(BUILDING_TYPE_NL.values())
     routes = (WEB / "pages" / "routes.py").read_text(encoding="utf-8")
     strings.update(re.findall(r'errors\["\w+"\] = "([^"]+)"', routes))
     catalogue = i18n.catalogue("en")
@@ -438,6 +441,16 @@ def test_every_ui_string_has_an_english_translation() -> None:
     pairs = json.loads((WEB / "locales" / "en.json").read_text(encoding="utf-8"), object_pairs_hook=list)
     keys = [key for key, _ in pairs]
     assert len(keys) == len(set(keys)), "duplicate keys in en.json"
+
+
+def test_building_types_are_shown_in_the_page_language() -> None:
+    from warmteregio.web.templating import env
+
+    template = env.from_string("{{ t|gebouwtype }}")
+    assert template.render(t="Terraced house", lang="nl") == "Rijwoning"
+    assert template.render(t="Terraced house", lang="en") == "Terraced house"
+    assert template.render(t="Medium", lang="nl") == "Middelgroot"
+    assert template.render(t="Onbekend type", lang="nl") == "Onbekend type"
 
 
 def test_number_format_follows_language() -> None:

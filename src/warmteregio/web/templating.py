@@ -59,7 +59,27 @@ def _percent_filter(context: Context, value: float | None, decimals: int = 0) ->
     return format_number(value * 100, decimals, context.get("lang", DEFAULT_LANGUAGE)) + "%"
 
 
+#: Building types and size classes as the ETM/PBL source writes them -> Dutch display names. The Dutch names
+#: are translated back through the catalogue like every other UI string.
+BUILDING_TYPE_NL = {
+    "Apartment": "Appartement",
+    "Detached house": "Vrijstaande woning",
+    "Semi-detached house": "Twee-onder-een-kapwoning",
+    "Terraced house": "Rijwoning",
+    "Small": "Klein",
+    "Medium": "Middelgroot",
+    "Large": "Groot",
+}
+
+
+@pass_context
+def _building_type_filter(context: Context, value: str) -> str:
+    dutch = BUILDING_TYPE_NL.get(value)
+    return gettext(context.get("lang", DEFAULT_LANGUAGE), dutch) if dutch else value
+
+
 env.globals["_"] = _translate
+env.filters["gebouwtype"] = _building_type_filter
 env.filters["getal"] = _number_filter
 env.filters["procent"] = _percent_filter
 
