@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from warmteregio.data.base import ImportValidationError, ProgressCallback
 from warmteregio.store.db import make_engine, make_sessionmaker, session_scope, upgrade
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 EXIT_BAD_INPUT = 2
