@@ -8,6 +8,7 @@ from warmteregio import __version__
 from warmteregio.accounts.cli import app as users_app
 from warmteregio.data.cli import app as import_app
 from warmteregio.demo.cli import app as demo_app
+from warmteregio.engine_cli import assess_command, validate_app
 from warmteregio.store.cli import app as db_app
 from warmteregio.web.cli import serve
 
@@ -21,6 +22,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="gebruiker")
 app.command("serve")(serve)
+app.command("assess")(assess_command)
+app.add_typer(validate_app, name="validate")
 
 
 @app.command()

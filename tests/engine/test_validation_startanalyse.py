@@ -1,0 +1,79 @@
+"""Validation against PBL Startanalyse 2020 (Gooi en Vechtstreek development set).
+
+Asserts the figures reported in docs/method/validation.md, so a regression of the engine fails here. Tuning set:
+Hilversum (GM0402); held-out: Huizen (GM0406) + Blaricum (GM0376). The calibration constants in the vesta2020
+parameter set were fitted on the tuning set only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from warmteregio.data.validation import INDICATORS, RESULTS_FILE, run_validation
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "validation" / "startanalyse2020"
+
+# held-out median APE of H18 [%] as reported in docs/method/validation.md (tolerance 0.5 percentage point)
+REPORTED_HELDOUT_H18 = {
+    "S1a_B_LuchtWP": 15.1, "S1b_B_BodemWP": 14.6, "S4a_GG_B_hWP": 11.9, "S4b_GG_B_HR": 10.7,
+    "S4c_GG_D_hWP": 9.9, "S4d_GG_D_HR": 8.3,
+    "S2a_B_Restwarmte": 44.1, "S2b_B_Geo_contour": 71.3, "S2d_D_Restwarmte": 28.6, "S2e_D_Geo_contour": 21.8,
+    "S3b_B_LT30_70": 39.7, "S3d_B_WKO": 47.3, "S3e_B_TEO": 45.2, "S3f_D_LT30_70": 13.5, "S3h_D_TEO": 9.4,
+}  # fmt: skip
+REPORTED_AGREEMENT = {"tuning": 0.744, "heldout": 0.658}
+
+
+@pytest.fixture(scope="module")
+def table():
+    if not (DATA / RESULTS_FILE).exists():
+        pytest.skip(f"PBL validation data not available at {DATA}")
+    return run_validation(DATA, "vesta2020")
+
+
+def _stats(table, split):
+    return {s.strategie: s for s in table[split]["stats"]}
+
+
+def test_split_sizes(table):
+    assert table["tuning"]["n_buurten"] == 43
+    assert table["heldout"]["n_buurten"] == 41
+
+
+@pytest.mark.parametrize(("strategie", "reported"), sorted(REPORTED_HELDOUT_H18.items()))
+def test_heldout_h18_matches_reported(table, strategie, reported):
+    st = _stats(table, "heldout")[strategie]
+    assert st.n > 0
+    assert st.median_ape["H18_Nat_meerkost_WEQ"] == pytest.approx(reported, abs=0.5)
+
+
+def test_goal_met_for_d_green_gas_variants_only(table):
+    """The issue's goal (median APE H18 <= 10% for individual variants) is met on held-out buurten for S4c and
+    S4d only; S1a/S1b/S4a/S4b stay between 10 and 16% (see docs/method/validation.md)."""
+    st = _stats(table, "heldout")
+    for s in ("S4c_GG_D_hWP", "S4d_GG_D_HR"):
+        assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 10.0
+    for s in ("S1a_B_LuchtWP", "S1b_B_BodemWP", "S4a_GG_B_hWP", "S4b_GG_B_HR"):
+        assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 16.0
+
+
+def test_tuning_set_fit(table):
+    st = _stats(table, "tuning")
+    for s in ("S1a_B_LuchtWP", "S1b_B_BodemWP", "S4a_GG_B_hWP", "S4b_GG_B_HR", "S4c_GG_D_hWP", "S4d_GG_D_HR"):
+        assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 6.5
+
+
+def test_h16_and_h18_errors_coincide(table):
+    """H18 = H16 / WEQ with PBL's own WEQ, so their APE must agree (a WEQ bug would break this)."""
+    for split in ("tuning", "heldout"):
+        for st in table[split]["stats"]:
+            if st.n:
+                assert st.median_ape[INDICATORS[0]] == pytest.approx(st.median_ape[INDICATORS[2]], abs=0.2)
+
+
+@pytest.mark.parametrize(("split", "reported"), sorted(REPORTED_AGREEMENT.items()))
+def test_lowest_cost_agreement_as_reported(table, split, reported):
+    share, n = table[split]["agree_all"]
+    assert n >= 38
+    assert share == pytest.approx(reported, abs=0.01)
