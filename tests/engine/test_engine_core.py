@@ -103,13 +103,16 @@ def test_grid_reinforcement_k01_by_hand(p2020, cat2020):
 
 
 def test_green_gas_energy_by_hand(p2020, cat2020):
-    """S4b on an all-Appp buurt (no shell step): gas = RV/1.04 + TW/0.72 at the green-gas KG price."""
+    """S4b on an all-Appp buurt (no shell step): gas = k x RV/1.04 + TW/0.72 at the green-gas KG price, k the
+    2030 climate factor on space heating (PBL's reference 2030 H02 = 0.8859 x start-year H02)."""
     lw = np.zeros(len(LABELS))
     lw[0] = 100
     lu = np.zeros(len(LABELS))
     lu[0] = 5
     res = assess(buurt(labels_w=lw, labels_u=lu), cat2020, p2020)
-    gas = (3000 / 1.04 + 800 / 0.72) + (600 / 1.04 + 40 / 0.72)
+    k = p2020.num("klimaatfactor_rv/2030")
+    assert k == pytest.approx(0.8859)
+    gas = (k * 3000 / 1.04 + 800 / 0.72) + (k * 600 / 1.04 + 40 / 0.72)
     assert _row(res, "S4b_GG_B_HR", "E_groengas_gj") == pytest.approx(gas)
     assert _row(res, "S4b_GG_B_HR", "K12_Gas") == pytest.approx(gas * p2020.num("prijs/groengas/KG/2030"))
     assert _row(res, "S4b_GG_B_HR", "K08_Gebouw_schil") == 0.0

@@ -239,8 +239,10 @@ def _variant(ctx: _Context, v: Variant) -> dict[str, np.ndarray]:
     reference = v.is_reference
     lw = labels_after(inp.labels_w, v.label_w)
     lu = labels_after(inp.labels_u, v.label_u)
-    rv_w = space_heat_after(inp.w_rv, inp.labels_w, lw, ctx.v_w)
-    rv_u = space_heat_after(inp.u_rv, inp.labels_u, lu, ctx.v_u)
+    # space-heating demand of the zichtjaar's climate (PBL's R1 scales the start-year H02; tap water unchanged)
+    klimaat = p.num(f"klimaatfactor_rv/{year}", 1.0)
+    rv_w = space_heat_after(inp.w_rv * klimaat, inp.labels_w, lw, ctx.v_w)
+    rv_u = space_heat_after(inp.u_rv * klimaat, inp.labels_u, lu, ctx.v_u)
     a_schil = annuity_for(p, "levensduur_schil")
     k08_inv = shell_investment(p, "w", inp.labels_w, v.label_w, ctx.area_w) + shell_investment(
         p, "u", inp.labels_u, v.label_u, ctx.area_u
