@@ -17,12 +17,12 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "validat
 
 # held-out median APE of H18 [%] as reported in docs/method/validation.md (tolerance 0.5 percentage point)
 REPORTED_HELDOUT_H18 = {
-    "S1a_B_LuchtWP": 15.2, "S1b_B_BodemWP": 14.3, "S4a_GG_B_hWP": 11.9, "S4b_GG_B_HR": 10.8,
-    "S4c_GG_D_hWP": 9.8, "S4d_GG_D_HR": 8.5,
-    "S2a_B_Restwarmte": 45.7, "S2b_B_Geo_contour": 73.6, "S2d_D_Restwarmte": 27.9, "S2e_D_Geo_contour": 23.5,
-    "S3b_B_LT30_70": 41.0, "S3d_B_WKO": 48.5, "S3e_B_TEO": 46.3, "S3f_D_LT30_70": 12.1, "S3h_D_TEO": 8.8,
+    "S1a_B_LuchtWP": 6.5, "S1b_B_BodemWP": 7.2, "S4a_GG_B_hWP": 5.6, "S4b_GG_B_HR": 7.3,
+    "S4c_GG_D_hWP": 6.5, "S4d_GG_D_HR": 7.2,
+    "S2a_B_Restwarmte": 38.4, "S2b_B_Geo_contour": 56.7, "S2d_D_Restwarmte": 27.4, "S2e_D_Geo_contour": 19.0,
+    "S3b_B_LT30_70": 30.0, "S3d_B_WKO": 31.9, "S3e_B_TEO": 35.9, "S3f_D_LT30_70": 13.7, "S3h_D_TEO": 13.0,
 }  # fmt: skip
-REPORTED_AGREEMENT = {"tuning": 0.721, "heldout": 0.711}
+REPORTED_AGREEMENT = {"tuning": 0.721, "heldout": 0.842}
 
 
 @pytest.fixture(scope="module")
@@ -48,20 +48,20 @@ def test_heldout_h18_matches_reported(table, strategie, reported):
     assert st.median_ape["H18_Nat_meerkost_WEQ"] == pytest.approx(reported, abs=0.5)
 
 
-def test_goal_met_for_d_green_gas_variants_only(table):
-    """The issue's goal (median APE H18 <= 10% for individual variants) is met on held-out buurten for S4c and
-    S4d only; S1a/S1b/S4a/S4b stay between 10 and 16% (see docs/method/validation.md)."""
+def test_goal_met_for_individual_variants(table):
+    """The issue's goal (median APE H18 <= 10% for individual variants) is met on held-out buurten for S1a, S1b
+    and S4a-d since H16 follows PBL's published definition (no reference K17 subtracted, see
+    docs/method/validation.md); the lowest-cost agreement goal (>= 80%) is met too."""
     st = _stats(table, "heldout")
-    for s in ("S4c_GG_D_hWP", "S4d_GG_D_HR"):
+    for s in ("S1a_B_LuchtWP", "S1b_B_BodemWP", "S4a_GG_B_hWP", "S4b_GG_B_HR", "S4c_GG_D_hWP", "S4d_GG_D_HR"):
         assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 10.0
-    for s in ("S1a_B_LuchtWP", "S1b_B_BodemWP", "S4a_GG_B_hWP", "S4b_GG_B_HR"):
-        assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 16.0
+    assert table["heldout"]["agree_all"][0] >= 0.80
 
 
 def test_tuning_set_fit(table):
     st = _stats(table, "tuning")
     for s in ("S1a_B_LuchtWP", "S1b_B_BodemWP", "S4a_GG_B_hWP", "S4b_GG_B_HR", "S4c_GG_D_hWP", "S4d_GG_D_HR"):
-        assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 7.0  # S4c 6.6 since the refit with klimaatfactor_rv
+        assert st[s].median_ape["H18_Nat_meerkost_WEQ"] <= 7.0
 
 
 def test_h16_and_h18_errors_coincide(table):

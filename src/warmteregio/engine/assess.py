@@ -338,6 +338,9 @@ def assess(
                                     "K15_OenM_warmtenet", "K16_OenM_EGnet"))  # fmt: skip
     ref_inst = installation_costs(params, "w", "HR", inputs.n_woningen, ctx.area_w, ctx.kw_w, ctx.hoog)[1]
     ref_inst = ref_inst + installation_costs(params, "u", "HR", inputs.n_util, ctx.area_u, ctx.kw_u)[1]
+    # share of the reference's variable cost K17 subtracted in H16 (1 = meerkosten as in the method notes; the
+    # vesta2020 set uses 0 because PBL's published SA2020 H16 carries no such subtraction, see validation.md)
+    ref_share = params.num("h16/aftrek_referentie_k17", 1.0)
     heatnet = _heatnet_module()
     parts: list[dict[str, np.ndarray]] = []
     notes: list[str] = []
@@ -371,7 +374,9 @@ def assess(
         cols["K10_Kapitaallasten"] = k10
         cols["K17_Variabele_kosten"] = k17
         cols["K18_Variabele_meerkosten"] = k17 - ref_k17
-        h16, h17, h18, avoided = headline(k10, k17, ref_k17, cols["H15_CO2_uitstoot"], ref["H15_CO2_uitstoot"], ctx.weq)
+        h16, h17, h18, avoided = headline(
+            k10, k17, ref_k17 * ref_share, cols["H15_CO2_uitstoot"], ref["H15_CO2_uitstoot"], ctx.weq
+        )
         if v.is_reference:
             h16 = np.zeros(n)
             h17 = np.zeros(n)
