@@ -10,6 +10,7 @@ import shapely
 from sqlalchemy import Engine
 
 from warmteregio.accounts.service import create_user
+from warmteregio.services import assessment
 from warmteregio.store.db import make_sessionmaker, session_scope
 from warmteregio.store.models import Buurt, BuurtLabel, Gebouwgroep, Gemeente, Provincie, ResRegio, Warmtebron, Wijk
 
@@ -128,6 +129,9 @@ def seed(engine: Engine) -> None:
                 )
             )
         s.flush()
-        create_user(
+        user = create_user(
             s, email=USER_EMAIL, naam=USER_NAME, password=USER_PASSWORD, rol="regiocoordinator", res_code="ES18"
         )
+        # one finished assessment, so the cost sections, map layers and downloads are on the pages
+        run = assessment.start_run(s, "ES18", "vesta2020", None, 2030, {}, user)
+        assert run.status == assessment.STATUS_KLAAR, run.foutmelding

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from e2e_site import AXE_JS, USER_EMAIL, USER_NAME, USER_PASSWORD, LiveServer
@@ -75,8 +76,56 @@ def test_sortable_table_and_htmx_gemeente_filter(page, live_server: LiveServer) 
     page.select_option("#gemeente-filter", "GM0590")
     page.wait_for_function("document.querySelectorAll('#wr-buurtentabel tbody tr').length === 3")
     assert "Papendrecht" in page.locator("#wr-buurtentabel caption").text_content()
-    # the swapped-in table is sortable as well
+    # the swapped-in table is sortable as well (buttons are added on htmx:afterSettle, just after the swap)
+    page.wait_for_selector("#wr-buurtentabel th button", timeout=5_000)
     assert page.locator("#wr-buurtentabel th button").count() >= 1
+
+
+def test_cost_layers_recolour_the_buurten_with_legend_and_text(page, live_server: LiveServer) -> None:  # noqa: ANN001
+    page.goto(f"{live_server.url}/regio/ES18")
+    wait_for_map(page)
+    page.wait_for_selector("#wr-kaart[data-kosten-status]", timeout=MAP_TIMEOUT_MS)
+    assert page.get_attribute("#wr-kaart", "data-kosten-status") == "klaar"
+    assert page.locator("#wr-kaartlaag").is_visible()
+    assert page.locator("#wr-legenda-dichtheid").is_visible()
+    first = page.locator("#wr-kaart path.leaflet-interactive").first
+    density_fill = first.get_attribute("fill")
+
+    page.get_by_label("Laagste nationale kosten (variant)").check()
+    page.wait_for_selector("#wr-kaart[data-kaartlaag=variant]")
+    assert page.locator("#wr-legenda-variant").is_visible() and page.locator("#wr-legenda-dichtheid").is_hidden()
+    assert first.get_attribute("fill") != density_fill
+    first.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=5_000)
+    assert "Laagste nationale kosten" in tooltip.text_content()  # the variant is named, not only coloured
+
+    page.get_by_label("H18 nationale meerkosten per WEQ").check()
+    page.wait_for_selector("#wr-kaart[data-kaartlaag=h18]")
+    assert page.locator("#wr-legenda-h18").is_visible() and page.locator("#wr-legenda-variant").is_hidden()
+    # the same figures as a table, with downloads
+    assert page.locator("#wr-kostentabel tbody tr").count() == 8
+    assert page.get_by_role("link", name="Alle resultaten als CSV").count() == 1
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    assert not page.js_errors, page.js_errors
+
+
+def test_logged_in_coordinator_sees_the_run_form_without_axe_violations(page, live_server: LiveServer) -> None:  # noqa: ANN001
+    login(page, live_server, "/regio/ES18")
+    assert page.locator("#wr-beoordeling-form").is_visible()
+    assert page.get_by_label("Parameterset").count() == 1 and page.get_by_label("Zichtjaar").count() == 1
+    wait_for_map(page)
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+
+def test_buurt_page_cost_chart_is_an_accessible_image(page, live_server: LiveServer) -> None:  # noqa: ANN001
+    page.goto(f"{live_server.url}/buurt/BU05050101")
+    chart = page.get_by_role("img", name=re.compile("Staafdiagram"))
+    assert chart.count() == 1
+    assert page.locator("svg.wr-chart__svg rect").count() > 0
+    assert page.locator("#wr-kosten-per-strategie tbody tr").count() == 25
 
 
 def test_language_switch_in_browser(page, live_server: LiveServer) -> None:  # noqa: ANN001

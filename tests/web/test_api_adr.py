@@ -24,7 +24,10 @@ SAMPLE_PARAMS = {
     "buurtcode": "BU05050101",
     "broncode": "AVI0001",
     "naam": "vesta",
+    "beoordelingid": "1",
 }
+#: The only state-changing operations; each needs a session (declared as security).
+WRITE_OPERATIONS = {("/beoordelingen", "post"), ("/parametersets/{naam}/versies", "post")}
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 
 
@@ -95,10 +98,18 @@ def test_kebab_regex_rejects_bad_parameter_names():
     assert not KEBAB_PATH.match("/api/v1/buurten")  # digits in a segment
 
 
-def test_only_get_operations_and_no_trailing_slashes(openapi_doc):
-    for path, method, _ in operations(openapi_doc):
-        assert method == "get", (path, method)
+def test_only_get_operations_besides_declared_writes_and_no_trailing_slashes(openapi_doc):
+    writes = set()
+    for path, method, operation in operations(openapi_doc):
+        if (path, method) in WRITE_OPERATIONS:
+            writes.add((path, method))
+            assert method == "post"
+            assert operation["security"] == [{"sessie": []}], path
+            assert {"401", "403"} <= set(operation["responses"]), path
+        else:
+            assert method == "get", (path, method)
         assert path == "/" or not path.endswith("/")
+    assert writes == WRITE_OPERATIONS
 
 
 def test_schema_names_pascal_case_and_properties_camel_case(openapi_doc):

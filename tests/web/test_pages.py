@@ -425,6 +425,10 @@ def test_every_ui_string_has_an_english_translation() -> None:
         for match in pattern.finditer(path.read_text(encoding="utf-8")):
             strings.add(match.group(1) if match.group(1) is not None else match.group(2))
     strings.update(label for _, label in page_data.VRAAG_FUNCTIES)
+    from warmteregio.web.pages import kosten as page_kosten
+
+    strings.update(label for _, label in page_kosten.FAMILIES)
+    strings.update(page_kosten.FAMILY_NAMES.values())
     from warmteregio.web.templating import BUILDING_TYPE_NL
 
     strings.update(BUILDING_TYPE_NL.values())

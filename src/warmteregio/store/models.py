@@ -209,6 +209,12 @@ class ParameterSet(Base):
     beschrijving: Mapped[str | None] = mapped_column(Text, nullable=True)
     bron: Mapped[str | None] = mapped_column(Text, nullable=True)
     aangemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A user's copy records the set it was copied from and who made it (migration 0002).
+    basis_naam: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    basis_versie: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
 
     waarden: Mapped[list[ParameterWaarde]] = relationship(
         back_populates="parameter_set", cascade="all, delete-orphan", order_by="ParameterWaarde.naam"
@@ -231,6 +237,10 @@ class ParameterWaarde(Base):
     bron: Mapped[str | None] = mapped_column(Text, nullable=True)
     beschrijving: Mapped[str | None] = mapped_column(Text, nullable=True)
     groep: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # Set when a user overrode this value in a copy: the value it replaced, who changed it and why.
+    oorspronkelijke_waarde: Mapped[str | None] = mapped_column(Text, nullable=True)
+    aangepast_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    reden: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     parameter_set: Mapped[ParameterSet] = relationship(back_populates="waarden")
 
@@ -264,3 +274,66 @@ class User(Base):
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
     aangemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     laatste_login: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Beoordelingsrun(Base):
+    """One run of the afwegingskader (assessment) for a region or a selection of buurten, with provenance.
+
+    ``parameterset_naam`` + ``parameterset_versie`` name the parameter set used; ``overrides`` (JSON text,
+    ``{"name": value}``) are values replaced for this run only. ``catalogus_versie`` is the version of the
+    strategy catalogue and ``code_versie`` the warmteregio version that computed the results. ``status`` is
+    ``bezig`` (running), ``klaar`` (done) or ``mislukt`` (failed, with ``foutmelding``; no result rows kept).
+    """
+
+    __tablename__ = "beoordelingsruns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regio_code: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
+    buurten: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of BU codes, for a selection
+    buurt_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    zichtjaar: Mapped[int] = mapped_column(Integer)
+    parameterset_naam: Mapped[str] = mapped_column(String(100))
+    parameterset_versie: Mapped[str] = mapped_column(String(40))
+    overrides: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object name -> value
+    catalogus_versie: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    code_versie: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default="bezig")
+    gestart: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    beeindigd: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    gestart_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    aantal_rijen: Mapped[int] = mapped_column(Integer, default=0)
+    foutmelding: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bronnen: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list: data sources of the inputs
+    kolommen: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list: engine output columns, in order
+
+    resultaten: Mapped[list[Beoordelingsresultaat]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Beoordelingsresultaat(Base):
+    """One result row of a run: one buurt x one strategy variant.
+
+    The headline indicators are real columns (for sorting, maps and the lowest-cost query); every other
+    column of the engine's output contract is in ``waarden`` (JSON text, ``{"K01_Enet_verzwaren": ...}``).
+    Money in EUR per year (national costs, excl. taxes), CO2 in tonnes per year, H17 in EUR per tonne CO2
+    avoided, H18 in EUR per WEQ per year. The parameter set and version are those of the run.
+    """
+
+    __tablename__ = "beoordelingsresultaten"
+    __table_args__ = (Index("ix_beoordelingsresultaten_run_buurt", "run_id", "buurt_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("beoordelingsruns.id", ondelete="CASCADE"))
+    buurt_code: Mapped[str] = mapped_column(String(10))
+    buurt_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    strategie: Mapped[str] = mapped_column(String(60))
+    h15_co2_uitstoot: Mapped[float | None] = mapped_column(Float, nullable=True)
+    h16_nat_meerkost: Mapped[float | None] = mapped_column(Float, nullable=True)
+    h17_nat_meerkost_co2: Mapped[float | None] = mapped_column(Float, nullable=True)
+    h18_nat_meerkost_weq: Mapped[float | None] = mapped_column(Float, nullable=True)
+    k10_kapitaallasten: Mapped[float | None] = mapped_column(Float, nullable=True)
+    k17_variabele_kosten: Mapped[float | None] = mapped_column(Float, nullable=True)
+    waarden: Mapped[str] = mapped_column(Text)  # JSON object: all other contract columns
+
+    run: Mapped[Beoordelingsrun] = relationship(back_populates="resultaten")

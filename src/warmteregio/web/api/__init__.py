@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from warmteregio.web.api import areas, parametersets, sources, users
+from warmteregio.web.api import areas, beoordelingen, parametersets, sources, users
 from warmteregio.web.api.openapi import build_openapi
 from warmteregio.web.api.problems import ApiHeadersMiddleware, install_error_handlers
 
@@ -23,6 +23,7 @@ router.include_router(areas.router)
 router.include_router(sources.router)
 router.include_router(parametersets.router)
 router.include_router(users.router)
+router.include_router(beoordelingen.router)
 
 
 @router.get("/openapi.json", include_in_schema=False)

@@ -49,6 +49,11 @@ CRS84 (lengtegraad, breedtegraad); met `crs` of de header `Accept-Crs` in RD New
 (`http://www.opengis.net/def/crs/EPSG/0/28992`). De header `Content-Crs` noemt het CRS van het antwoord. `bbox` met
 `bbox-crs` beperkt tot objecten die een rechthoek raken.
 
+**Beoordelingen.** `POST /beoordelingen` rekent het afwegingskader door voor een regio met een parameterset en
+versie (en eventueel vervangen waarden) en bewaart de resultaten per buurt en variant met hun herkomst.
+Starten en parametersets kopiëren vragen een sessie (inloggen via de website), de header `X-CSRF-Token` met het
+CSRF-token van de sessie en toestemming voor de regio. De resultaten zijn ook als CSV en XLSX te downloaden.
+
 **Fouten** komen als `application/problem+json` (RFC 9457) met `type`, `title`, `status`, `detail` en `instance`;
 `detail` is eerst Nederlands, dan na ` / ` Engels.
 """
@@ -58,6 +63,11 @@ TAGS = [
     {"name": "Warmtebronnen", "description": "Bronnen van warmte met ligging, temperatuur en potentie."},
     {"name": "Parametersets", "description": "Geversioneerde sets kentallen met bron per waarde."},
     {"name": "Gebruikers", "description": "De ingelogde gebruiker."},
+    {
+        "name": "Beoordelingen",
+        "description": "Beoordelingen met het afwegingskader: kosten en CO2 per buurt en variant, met herkomst.",
+    },
+    {"name": "Strategieen", "description": "De strategiecatalogus: varianten per strategiefamilie."},
 ]
 
 CONTACT = {
@@ -70,10 +80,12 @@ LICENSE = {"name": "EUPL-1.2", "url": "https://interoperable-europe.ec.europa.eu
 _ERROR_RESPONSES = {
     "400": "Ongeldig verzoek, bijvoorbeeld een code met een verkeerde vorm.",
     "401": "Niet ingelogd.",
+    "403": "Geen toestemming.",
     "404": "Niet gevonden.",
     "406": "Gevraagd CRS of formaat niet ondersteund.",
     "422": "Ongeldige parameters.",
     "500": "Interne serverfout.",
+    "503": "Dienst niet beschikbaar.",
 }
 
 
@@ -188,6 +200,8 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 def _process_operation(path: str, operation: dict[str, Any]) -> None:
     geojson_schema = operation.pop("x-geojson", None)
+    if operation.pop("x-sessie", False):
+        operation["security"] = [{"sessie": []}]
     content_crs = operation.pop("x-content-crs", False) or geojson_schema is not None
     for param in operation.get("parameters", []):
         _downgrade_parameter(param)

@@ -416,8 +416,201 @@ class Gebruiker(Schema):
     gemeente_code: str | None = Field(description="Gemeente van een gemeenteambtenaar.")
 
 
+# ----------------------------------------------------------------------------------------- assessments
+
+
+class BeoordelingStart(Schema):
+    """Verzoek om een beoordeling (afwegingskader) te rekenen voor een regio of een selectie buurten daarin."""
+
+    regio: str = Field(description="RES-regiocode, bijvoorbeeld ES18.", examples=["ES18"])
+    zichtjaar: int = Field(ge=2020, le=2050, description="Zichtjaar van de beoordeling.", examples=[2030])
+    parameterset: str = Field(max_length=100, description="Naam van de parameterset.", examples=["vesta2020"])
+    versie: str | None = Field(
+        default=None, max_length=40, description="Versie van de set; standaard de laatste of de meegeleverde."
+    )
+    overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description="Waarden die alleen voor deze beoordeling worden vervangen: naam van het kental -> getal.",
+        examples=[{"Ki_verw_g_laagb": 1500.0}],
+    )
+    buurten: list[str] | None = Field(
+        default=None, max_length=5000, description="Alleen deze buurtcodes van de regio; standaard alle buurten."
+    )
+
+
+class BeoordelingLinks(Schema):
+    """Links van een beoordeling."""
+
+    self_: Link = Field(alias="self", description="Deze beoordeling.")
+    resultaten: Link = Field(description="Resultaten per buurt en variant.")
+    laagste_kosten: Link = Field(description="Per buurt de variant met de laagste nationale meerkosten per WEQ.")
+    csv: Link = Field(description="Alle resultaten als CSV.")
+    xlsx: Link = Field(description="Alle resultaten en de herkomst als XLSX.")
+
+
+class Beoordeling(Schema):
+    """Een beoordelingsrun met herkomst: parameterset en versie, overrides, catalogus- en codeversie."""
+
+    id: int = Field(description="Nummer van de beoordeling.")
+    regio_code: str | None = Field(description="RES-regio.")
+    buurten: list[str] | None = Field(description="Buurtselectie; null als alle buurten van de regio meedoen.")
+    buurt_jaar: int | None = Field(description="Jaar van de buurtindeling van de invoer.")
+    zichtjaar: int
+    parameterset: str = Field(description="Naam van de gebruikte parameterset.")
+    parameterset_versie: str = Field(description="Versie van de gebruikte parameterset.")
+    overrides: dict[str, float] = Field(description="Alleen voor deze beoordeling vervangen waarden.")
+    catalogus_versie: str | None = Field(description="Versie van de strategiecatalogus.")
+    code_versie: str = Field(description="Versie van warmteregio die rekende.")
+    status: Literal["bezig", "klaar", "mislukt"]
+    gestart: datetime
+    beeindigd: datetime | None
+    gestart_door: str | None = Field(description="Naam van wie de beoordeling startte.")
+    aantal_rijen: int = Field(description="Aantal resultaatregels (buurt x variant).")
+    foutmelding: str | None = Field(description="Melding van de rekenkern als de beoordeling mislukte.")
+    bronnen: list[str] = Field(description="Databronnen van de invoer.")
+    links: BeoordelingLinks = Field(alias="_links")
+
+
+class BeoordelingLijst(Lijst):
+    """Gepagineerde lijst van beoordelingen, nieuwste eerst."""
+
+    resultaten: list[Beoordeling]
+
+
+Waarde = float | str | bool | None
+
+
+class Resultaat(Schema):
+    """Eén buurt x één variant. Kosten in EUR per jaar (nationale kosten, excl. belastingen)."""
+
+    buurt_code: str
+    buurt_jaar: int | None
+    strategie: str = Field(description="Naam van de variant (PBL), bijvoorbeeld S1a_B_LuchtWP.")
+    familie: str | None = Field(description="Strategiefamilie: REF, S1 (all-electric) ... S5 (waterstof).")
+    h15_co2_uitstoot: float | None = Field(description="CO2-uitstoot [ton/jaar].")
+    h16_nat_meerkost: float | None = Field(description="Nationale meerkosten t.o.v. de referentie [EUR/jaar].")
+    h17_nat_meerkost_co2: float | None = Field(description="Nationale meerkosten per vermeden ton CO2 [EUR/ton].")
+    h18_nat_meerkost_weq: float | None = Field(description="Nationale meerkosten per WEQ [EUR/WEQ/jaar].")
+    k10_kapitaallasten: float | None = Field(description="Kapitaallasten totaal [EUR/jaar].")
+    k17_variabele_kosten: float | None = Field(description="Variabele kosten totaal [EUR/jaar].")
+    waarden: dict[str, Waarde] = Field(description="Alle kolommen van de uitvoer van de rekenkern, op PBL-naam.")
+
+
+class ResultaatLijst(Lijst):
+    """Gepagineerde lijst van resultaten van een beoordeling."""
+
+    parameterset: str = Field(description="Naam van de parameterset van deze resultaten.")
+    parameterset_versie: str = Field(description="Versie van de parameterset van deze resultaten.")
+    resultaten: list[Resultaat]
+
+
+class LaagsteKosten(Schema):
+    """Per buurt de geldige variant met de laagste nationale meerkosten per WEQ (H18)."""
+
+    buurt_code: str
+    buurt_jaar: int | None
+    buurt_naam: str | None
+    strategie: str | None = Field(description="Variant met de laagste H18; null als geen variant geldig is.")
+    familie: str | None
+    h16_nat_meerkost: float | None
+    h17_nat_meerkost_co2: float | None
+    h18_nat_meerkost_weq: float | None
+
+
+class LaagsteKostenLijst(Lijst):
+    """Gepagineerde lijst: per buurt de variant met de laagste nationale meerkosten per WEQ."""
+
+    resultaten: list[LaagsteKosten]
+
+
+class LaagsteKostenFeatureProperties(Schema):
+    code: str
+    naam: str | None
+    jaar: int
+    gemeente_code: str
+    weq: float | None
+    schematisch: bool
+    strategie: str | None
+    familie: str | None
+    h16_nat_meerkost: float | None
+    h17_nat_meerkost_co2: float | None
+    h18_nat_meerkost_weq: float | None
+
+
+class LaagsteKostenFeature(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: Geometrie | None
+    properties: LaagsteKostenFeatureProperties
+
+
+class LaagsteKostenFeatureCollection(FeatureCollectionBasis):
+    """Laagste-kostenvariant per buurt als GeoJSON FeatureCollection (application/geo+json)."""
+
+    features: list[LaagsteKostenFeature]
+
+
+class Verschil(Schema):
+    """Een buurt x variant waarvan H16 of H18 verschilt tussen twee beoordelingen."""
+
+    buurt_code: str
+    strategie: str
+    h16_a: float | None = Field(description="H16 in deze beoordeling.")
+    h16_b: float | None = Field(description="H16 in de vergeleken beoordeling.")
+    h18_a: float | None = Field(description="H18 in deze beoordeling.")
+    h18_b: float | None = Field(description="H18 in de vergeleken beoordeling.")
+
+
+class VerschilLijst(Schema):
+    """De resultaten die veranderen tussen twee beoordelingen (onveranderde regels ontbreken)."""
+
+    beoordeling: int
+    vergelijk_met: int
+    totaal: int
+    resultaten: list[Verschil]
+
+
+class Strategie(Schema):
+    """Een variant van de strategiecatalogus."""
+
+    code: str = Field(examples=["S1a"])
+    naam: str = Field(description="PBL-naam van de variant.", examples=["S1a_B_LuchtWP"])
+    familie: str = Field(
+        description="REF, S1 (all-electric), S2 (MT-warmtenet), S3 (LT-warmtenet), S4 (groen gas) of S5 (waterstof)."
+    )
+    in_viewer: bool = Field(description="Of de variant in de set van de PBL-viewer zit.")
+    label_woningen: str
+    label_utiliteit: str
+    installatie_woningen: str
+    installatie_utiliteit: str
+    gebiedsoptie: str
+    gasnet: str
+    beschrijving: str = Field(description="Omschrijving in het Nederlands.")
+    beschrijving_en: str = Field(description="Omschrijving in het Engels.")
+
+
+class StrategieLijst(Lijst):
+    """De strategiecatalogus van een jaar."""
+
+    catalogus: str = Field(description="Naam en versie van de catalogus.")
+    resultaten: list[Strategie]
+
+
+class ParametersetKopie(Schema):
+    """Verzoek om een kopie van een parameterset met vervangen waarden."""
+
+    bron_versie: str = Field(max_length=40, description="Versie van de set die wordt gekopieerd.")
+    nieuwe_versie: str = Field(max_length=40, description="Versie van de kopie.", examples=["2020.1-dordrecht"])
+    overrides: dict[str, float] = Field(
+        default_factory=dict, description="Te vervangen waarden: naam van het kental (naam@jaar bij tijdreeksen)."
+    )
+    reden: str | None = Field(default=None, max_length=2000, description="Waarom de waarden zijn vervangen.")
+    beschrijving: str | None = Field(default=None, max_length=2000, description="Omschrijving van de kopie.")
+
+
 GEOJSON_SCHEMAS: tuple[type[Schema], ...] = (
     BuurtFeatureCollection,
     GemeenteFeatureCollection,
     WarmtebronFeatureCollection,
+    LaagsteKostenFeatureCollection,
 )

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from warmteregio.accounts.service import authenticate
+from warmteregio.accounts.service import Principal, authenticate, can_edit_region
 from warmteregio.domain.codes import CodeError, normalise_buurtcode, normalise_gemeentecode, normalise_rescode
+from warmteregio.services import assessment
 from warmteregio.store.models import User
 from warmteregio.web import auth
 from warmteregio.web.deps import get_db
-from warmteregio.web.i18n import LANGUAGE_COOKIE, normalise_language, safe_local_path
-from warmteregio.web.pages import data, kaart
+from warmteregio.web.i18n import LANGUAGE_COOKIE, normalise_language, request_language, safe_local_path
+from warmteregio.web.pages import data, kaart, kosten
 from warmteregio.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -84,8 +85,55 @@ def regio_page(
         "klassen": data.DICHTHEID_KLASSEN,
         "temperatuurklassen": data.TEMPERATUURKLASSEN,
         "kaart": kaart.layer_urls(code),
+        "kosten": kosten.regio_kosten(db, code, user),
+        "familie_namen": kosten.FAMILIES,
+        "h18_grenzen": kosten.H18_GRENZEN,
     }
     return render(request, "regio.html", context, user=user)
+
+
+@router.post("/regio/{code}/beoordelingen", name="regio_beoordeling")
+async def regio_beoordeling(
+    request: Request, code: str, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
+) -> Response:
+    """Start an assessment from the region page form (CSRF; a logged-in user who may edit the region)."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not auth.check_csrf(request, token if isinstance(token, str) else None):
+        return forbidden(request, user)
+    try:
+        code = normalise_rescode(code)
+    except CodeError:
+        return not_found(request, user)
+    if data.regio(db, code) is None:
+        return not_found(request, user)
+    if user is None:
+        return RedirectResponse(f"/login?next=/regio/{code}%23kosten", status_code=303)
+    if not can_edit_region(Principal.of(user), code):
+        return render(request, "fout.html", {"status": 403, "geen_toegang": True}, user=user, status_code=403)
+    naam, _, versie = str(form.get("parameterset") or "").partition("|")
+    lang = request_language(request)
+    try:
+        zichtjaar = int(str(form.get("zichtjaar") or kosten.STANDAARD_ZICHTJAAR))
+        overrides = kosten.form_override(str(form.get("kental") or ""), str(form.get("waarde") or ""))
+    except kosten.FormulierFout as exc:
+        return _form_error(request, user, exc.nl if lang == "nl" else exc.en)
+    except ValueError:
+        return error_page(request, 422, user)
+    if not naam or zichtjaar not in kosten.ZICHTJAREN:
+        return error_page(request, 422, user)
+    try:
+        assessment.start_run(db, code, naam, versie or None, zichtjaar, overrides, user)
+        db.commit()
+    except assessment.EngineNietBeschikbaar:
+        return error_page(request, 503, user)
+    except assessment.AssessmentError as exc:
+        return _form_error(request, user, exc.nl if lang == "nl" else exc.en)
+    return RedirectResponse(f"/regio/{code}#kosten", status_code=303)
+
+
+def _form_error(request: Request, user: User | None, reden: str) -> HTMLResponse:
+    return render(request, "fout.html", {"status": 422, "reden": reden}, user=user, status_code=422)
 
 
 @router.get("/regio/{code}/buurtentabel", response_class=HTMLResponse, name="regio_buurtentabel")
@@ -134,7 +182,8 @@ def buurt_page(
     buurt = data.buurt_detail(db, code)
     if buurt is None:
         return not_found(request, user)
-    return render(request, "buurt.html", {"buurt": buurt}, user=user)
+    context = {"buurt": buurt, "kosten": kosten.buurt_kosten(db, code), "familie_namen": kosten.FAMILY_NAMES}
+    return render(request, "buurt.html", context, user=user)
 
 
 @router.get("/toegankelijkheid", response_class=HTMLResponse, name="toegankelijkheid")

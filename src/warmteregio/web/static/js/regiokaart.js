@@ -6,6 +6,11 @@
  *
  * When done, the container gets data-buurten-getekend / data-bronnen-getekend (counts) and
  * data-kaart-status="klaar" (or "fout"), and the status text below the legend is updated.
+ *
+ * When the region has an assessment (data-kosten-url), the lowest-cost variant per buurt is fetched too and the
+ * radio buttons in the legend recolour the buurten by heat-demand density, by the strategy family of the
+ * lowest-cost variant (categorical) or by its H18 (sequential classes). Tooltips and popups name the variant
+ * and H18 in text, so colour is never the only channel. Then the container gets data-kosten-status="klaar".
  */
 (function () {
   "use strict";
@@ -108,13 +113,55 @@
 
   function buurtStyle(feature) {
     var k = densityClass(feature.properties.warmtevraagdichtheidGjPerHa);
+    var fill = k === null ? token("--wr-map-klasse-onbekend", "#d9d9d9") : token("--wr-map-klasse-" + k, "#fd8d3c");
     return {
       color: token("--wr-map-buurt-rand", "#4d4d4d"),
       weight: 1,
       fillOpacity: 0.75,
-      fillColor: k === null ? token("--wr-map-klasse-onbekend", "#d9d9d9") : token("--wr-map-klasse-" + k, "#fd8d3c"),
+      fillColor: mode === "dichtheid" ? fill : costFill(feature.properties.code),
       dashArray: feature.properties.schematisch ? "4 3" : null,
     };
+  }
+
+  var costUrl = el.getAttribute("data-kosten-url") || "";
+  var h18Bounds = JSON.parse(el.getAttribute("data-h18-grenzen") || "[]");
+  var familyNames = JSON.parse(el.getAttribute("data-familie-namen") || "{}");
+  var costs = {};
+  var mode = "dichtheid";
+
+  function h18Class(value) {
+    if (value === null || value === undefined || !isFinite(value)) {
+      return null;
+    }
+    var index = 0;
+    for (var i = 0; i < h18Bounds.length; i++) {
+      if (value >= h18Bounds[i]) {
+        index = i + 1;
+      }
+    }
+    return index;
+  }
+
+  function costFill(code) {
+    var c = costs[code];
+    var unknown = token("--wr-map-klasse-onbekend", "#d9d9d9");
+    if (mode === "variant") {
+      return c && c.familie ? token("--wr-map-familie-" + String(c.familie).toLowerCase(), unknown) : unknown;
+    }
+    var k = c ? h18Class(c.h18NatMeerkostWeq) : null;
+    return k === null ? unknown : token("--wr-map-h18-" + k, unknown);
+  }
+
+  function costText(code) {
+    var c = costs[code];
+    if (!c || !c.strategie) {
+      return "<br>" + escapeHtml(texts.laagsteVariant) + ": " + escapeHtml(texts.geenVariant);
+    }
+    var family = familyNames[c.familie] ? " (" + escapeHtml(c.familie + ": " + familyNames[c.familie]) + ")" : "";
+    return (
+      "<br>" + escapeHtml(texts.laagsteVariant) + ": " + escapeHtml(c.strategie) + family +
+      "<br>" + escapeHtml(texts.h18) + ": " + fmt(c.h18NatMeerkostWeq, texts.eurWeq)
+    );
   }
 
   function buurtTooltip(p) {
@@ -123,7 +170,8 @@
       (p.schematisch ? " – " + escapeHtml(texts.schematisch) : "") +
       "<br>" + escapeHtml(texts.dichtheid) + ": " + fmt(p.warmtevraagdichtheidGjPerHa, texts.gjHa) +
       "<br>" + escapeHtml(texts.vraag) + ": " + fmt(p.vraagTotaalGj, texts.gjJaar) +
-      "<br>" + escapeHtml(texts.weq) + ": " + fmt(p.weq)
+      "<br>" + escapeHtml(texts.weq) + ": " + fmt(p.weq) +
+      (mode !== "dichtheid" ? costText(p.code) : "")
     );
   }
 
@@ -161,6 +209,53 @@
         return response.json();
       }
     );
+  }
+
+  function showLegend(which) {
+    ["dichtheid", "variant", "h18"].forEach(function (name) {
+      var block = document.getElementById("wr-legenda-" + name);
+      if (block) {
+        block.hidden = name !== which;
+      }
+    });
+  }
+
+  function loadCosts(buurten) {
+    var choice = document.getElementById("wr-kaartlaag");
+    getJson(costUrl)
+      .then(function (collection) {
+        (collection.features || []).forEach(function (f) {
+          costs[f.properties.code] = f.properties;
+        });
+        if (!choice) {
+          return;
+        }
+        choice.hidden = false;
+        choice.addEventListener("change", function (event) {
+          if (!event.target || event.target.name !== "kaartlaag") {
+            return;
+          }
+          mode = event.target.value;
+          buurten.setStyle(buurtStyle);
+          buurten.eachLayer(function (layer) {
+            var p = layer.feature.properties;
+            layer.setTooltipContent(buurtTooltip(p));
+            layer.setPopupContent(
+              buurtTooltip(p) + '<br><a href="/buurt/' + encodeURIComponent(p.code) + '">' + escapeHtml(texts.meer) + "</a>"
+            );
+          });
+          showLegend(mode);
+          el.setAttribute("data-kaartlaag", mode);
+        });
+        el.setAttribute("data-kosten-status", "klaar");
+      })
+      .catch(function (error) {
+        el.setAttribute("data-kosten-status", "fout");
+        setStatus(texts.kostenFout);
+        if (window.console) {
+          window.console.error(error);
+        }
+      });
   }
 
   setStatus(texts.laden);
@@ -214,6 +309,9 @@
       }
       if (bounds.isValid()) {
         map.fitBounds(bounds, { padding: [10, 10], animate: false });
+      }
+      if (costUrl) {
+        loadCosts(buurten);
       }
       var nBuurten = buurten.getLayers().length;
       var nBronnen = bronnen.getLayers().length;
