@@ -24,6 +24,7 @@ install-system:
 demo: install
 	$(UV) run warmteregio db upgrade
 	$(UV) run warmteregio demo laden
+	$(UV) run warmteregio beoordeling start --regio ES18 --gebruiker demo@warmteregio.nl --als-nog-geen
 
 run: demo
 	$(UV) run warmteregio serve --host 127.0.0.1 --port 8000

@@ -1,4 +1,4 @@
-"""Run all benchmarks: import (SQLite + PostgreSQL) and GeoJSON/region page on the demo region.
+"""Run all benchmarks: import (SQLite + PostgreSQL), GeoJSON/region page on the demo region, engine.
 
 Each benchmark runs in its own Python process (so peak-memory numbers do not mix); the exit code is
 non-zero when any of them failed.
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = [
         ("bench_import.py", ["--repeats", "1" if args.quick else "5"]),
         ("bench_geojson.py", ["--repeats", "5" if args.quick else "20"]),
+        ("bench_engine.py", []),
     ]
     failed = []
     for script, extra in runs:

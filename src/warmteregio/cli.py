@@ -9,6 +9,7 @@ from warmteregio.accounts.cli import app as users_app
 from warmteregio.data.cli import app as import_app
 from warmteregio.demo.cli import app as demo_app
 from warmteregio.engine_cli import assess_command, validate_app
+from warmteregio.services.assessment_cli import app as runs_app
 from warmteregio.store.cli import app as db_app
 from warmteregio.web.cli import serve
 
@@ -24,6 +25,7 @@ app.add_typer(users_app, name="gebruiker")
 app.command("serve")(serve)
 app.command("assess")(assess_command)
 app.add_typer(validate_app, name="validate")
+app.add_typer(runs_app, name="beoordeling")
 
 
 @app.command()
