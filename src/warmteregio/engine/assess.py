@@ -102,6 +102,18 @@ HEATNET_TEMPS = {  # (network supply, source) temperature [C]
     "lt30_70": (70, 30), "buurtwko": (70, 20), "wko": (50, 20), "teo": (70, 20),
 }  # fmt: skip
 HEATNET_INVALID_NOTE = "warmtenet ongeldig in deze buurt / heat network invalid in this buurt"
+FALLBACK_NOTE = (
+    "warmtenet niet aangesloten (allocatieregel), individuele lucht-WP (S1a) / heat network not connected "
+    "(allocation rule), individual air heat pump (S1a)"
+)
+# PBL's allocation per Startanalyse 2020 heat-network variant (method notes section 2; docs/method/heatnet.md):
+# S2a/S2d rank buurten by contribution margin per MW with capacity-limited sources (not reproducible from the
+# inputs: approximated by a dwelling-density threshold), S3 LT options compare LT with the individual S1a heat
+# pump (approximated per buurt on national costs). S2b/S2e (AlwaysGEO) and S3c/S3g connect every building.
+DENSITY_RULE = ("S2a", "S2d")
+LT_VERSUS_WP = ("S3a", "S3b", "S3d", "S3e", "S3f", "S3h")
+FALLBACK_VARIANT = "S1a"
+_COST_KEYS = K_COLUMNS[:9] + K_COLUMNS[10:16]
 
 
 def _heatnet_module():
@@ -165,6 +177,34 @@ def _heatnet_variant(ctx: _Context, v: Variant, heatnet) -> tuple[dict[str, np.n
         "_gas_w": zero, "_elek_w": inp.w_elek,
     })  # fmt: skip
     return out, np.asarray(hn.valid, dtype=bool)
+
+
+def _connection_share(ctx: _Context, v: Variant, net: dict, alt: dict) -> np.ndarray | None:
+    """Share (0 or 1 per buurt) of the buurt connected to the heat network under PBL's allocation rule as
+    approximated here; None when the parameter set does not switch the rule on (everything connected)."""
+    p, inp = ctx.params, ctx.inp
+    if v.code in DENSITY_RULE:
+        threshold = p.num("warmtenet/allocatie_min_woningen_per_ha", float("nan"))
+        if not np.isfinite(threshold):
+            return None
+        ok = np.isfinite(inp.oppervlakte_ha) & (inp.oppervlakte_ha > 0)
+        dens = np.divide(inp.n_woningen, inp.oppervlakte_ha, out=np.zeros(len(inp)), where=ok)
+        return (dens >= threshold).astype(float)
+    if v.code in LT_VERSUS_WP and p.num("warmtenet/allocatie_lt_versus_wp", 0.0) > 0:
+        cost_net = sum(np.nan_to_num(net[k], nan=np.inf) for k in _COST_KEYS)
+        cost_alt = sum(alt[k] for k in _COST_KEYS)
+        return (cost_net < cost_alt).astype(float)
+    return None
+
+
+def _blend(share: np.ndarray, net: dict, alt: dict) -> dict:
+    out = {}
+    for k, val in net.items():
+        if k in alt and np.asarray(val).dtype.kind == "f":
+            out[k] = np.where(share >= 1, val, np.where(share <= 0, alt[k], share * val + (1 - share) * alt[k]))
+        else:
+            out[k] = val
+    return out
 
 
 @dataclass
@@ -342,6 +382,11 @@ def assess(
     # vesta2020 set uses 0 because PBL's published SA2020 H16 carries no such subtraction, see validation.md)
     ref_share = params.num("h16/aftrek_referentie_k17", 1.0)
     heatnet = _heatnet_module()
+    try:
+        fallback: Variant | None = catalogue.get(FALLBACK_VARIANT)
+    except KeyError:
+        fallback = None
+    fallback_cols: dict[str, np.ndarray] | None = None
     parts: list[dict[str, np.ndarray]] = []
     notes: list[str] = []
     for v in catalogue:
@@ -354,6 +399,13 @@ def assess(
                     notes.append(HEATNET_NOTE)
             else:
                 cols, valid = _heatnet_variant(ctx, v, heatnet)
+                if v.code in DENSITY_RULE + LT_VERSUS_WP and fallback is not None:
+                    if fallback_cols is None:
+                        fallback_cols = _variant(ctx, fallback)
+                    share = _connection_share(ctx, v, cols, fallback_cols)
+                    if share is not None:
+                        cols = _blend(share, cols, fallback_cols)
+                        note = np.where(valid & (share <= 0), FALLBACK_NOTE, note)
                 cols = {k: (np.where(valid, val, np.nan) if k[:1] in "KEHWU" else val) for k, val in cols.items()}
                 note = np.where(valid, note, HEATNET_INVALID_NOTE)
         else:
