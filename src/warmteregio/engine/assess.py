@@ -106,12 +106,21 @@ FALLBACK_NOTE = (
     "warmtenet niet aangesloten (allocatieregel), individuele lucht-WP (S1a) / heat network not connected "
     "(allocation rule), individual air heat pump (S1a)"
 )
+PBL_FALLBACK_NOTE = (
+    "als PBL SA2020: geen warmtenetkosten, individuele lucht-WP (S1a) / as PBL SA2020: no heat-network costs, "
+    "individual air heat pump (S1a)"
+)
 # PBL's allocation per Startanalyse 2020 heat-network variant (method notes section 2; docs/method/heatnet.md):
 # S2a/S2d rank buurten by contribution margin per MW with capacity-limited sources (not reproducible from the
 # inputs: approximated by a dwelling-density threshold), S3 LT options compare LT with the individual S1a heat
 # pump (approximated per buurt on national costs). S2b/S2e (AlwaysGEO) and S3c/S3g connect every building.
 DENSITY_RULE = ("S2a", "S2d")
 LT_VERSUS_WP = ("S3a", "S3b", "S3d", "S3e", "S3f", "S3h")
+# S2b/S2e (geothermal in the contour) and S3c/S3g (BuurtWKO): PBL's published SA2020 costs for these variants
+# carry no heat-network costs (S2b = S3c and S2e = S3g to the euro in every buurt, S2e = 0.996 x S2d where S2d
+# connects nobody, electricity/ambient heat/E-grid capacity of the air heat pump); with
+# ``warmtenet/pbl_volledig_aangesloten_als_s1a`` = 1 they are costed as the S1a fallback (validation.md).
+PBL_AS_FALLBACK = ("S2b", "S2e", "S3c", "S3g")
 FALLBACK_VARIANT = "S1a"
 _COST_KEYS = K_COLUMNS[:9] + K_COLUMNS[10:16]
 
@@ -190,6 +199,10 @@ def _connection_share(ctx: _Context, v: Variant, net: dict, alt: dict) -> np.nda
         ok = np.isfinite(inp.oppervlakte_ha) & (inp.oppervlakte_ha > 0)
         dens = np.divide(inp.n_woningen, inp.oppervlakte_ha, out=np.zeros(len(inp)), where=ok)
         return (dens >= threshold).astype(float)
+    if v.code in PBL_AS_FALLBACK:
+        if p.num("warmtenet/pbl_volledig_aangesloten_als_s1a", 0.0) > 0:
+            return np.zeros(len(inp))
+        return None
     if v.code in LT_VERSUS_WP and p.num("warmtenet/allocatie_lt_versus_wp", 0.0) > 0:
         cost_net = sum(np.nan_to_num(net[k], nan=np.inf) for k in _COST_KEYS)
         cost_alt = sum(alt[k] for k in _COST_KEYS)
@@ -399,13 +412,14 @@ def assess(
                     notes.append(HEATNET_NOTE)
             else:
                 cols, valid = _heatnet_variant(ctx, v, heatnet)
-                if v.code in DENSITY_RULE + LT_VERSUS_WP and fallback is not None:
+                if v.code in DENSITY_RULE + LT_VERSUS_WP + PBL_AS_FALLBACK and fallback is not None:
                     if fallback_cols is None:
                         fallback_cols = _variant(ctx, fallback)
                     share = _connection_share(ctx, v, cols, fallback_cols)
                     if share is not None:
                         cols = _blend(share, cols, fallback_cols)
-                        note = np.where(valid & (share <= 0), FALLBACK_NOTE, note)
+                        text = PBL_FALLBACK_NOTE if v.code in PBL_AS_FALLBACK else FALLBACK_NOTE
+                        note = np.where(valid & (share <= 0), text, note)
                 cols = {k: (np.where(valid, val, np.nan) if k[:1] in "KEHWU" else val) for k, val in cols.items()}
                 note = np.where(valid, note, HEATNET_INVALID_NOTE)
         else:
