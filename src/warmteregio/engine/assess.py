@@ -169,7 +169,13 @@ def _heatnet_variant(ctx: _Context, v: Variant, heatnet) -> tuple[dict[str, np.n
         "groengas": p.num(f"prijs/groengas/GG/{ctx.year}"), "elektriciteit": el,
         "mtwarmte_bron": p.num("AVI factor") * el, "ltwarmte_bron": p.num("LtWarmte Categorie/K_GJ"),
     }  # fmt: skip
-    hn = heatnet.heat_network_costs(demand, _heatnet_option(heatnet, v), p.values, prices)
+    option = _heatnet_option(heatnet, v)
+    hn = heatnet.heat_network_costs(demand, option, p.values, prices)
+    # per connected dwelling (end-user columns): heat delivered at the building and building heat-pump electricity
+    nw = np.maximum(inp.n_woningen, 1.0)
+    warmte_w, e_bld_w = heatnet.building_heat(
+        option, p.values, base["Woning_H02_Vraag_Ruimteverwarming"] / nw, np.nan_to_num(inp.w_tw) / nw
+    )
     koken = p.num("K_koken") * inp.n_woningen * annuity_for(p, "levensduur_koken") if v.elektrisch_koken else 0.0
     zero = np.zeros(len(inp))
     out = dict(base)
@@ -183,7 +189,8 @@ def _heatnet_variant(ctx: _Context, v: Variant, heatnet) -> tuple[dict[str, np.n
         "E_groengas_gj": hn.E_groengas_gj, "E_elektriciteit_gj": inp.w_elek + inp.u_elek + hn.E_elektriciteit_gj,
         "E_mtwarmte_gj": hn.E_mtwarmte_gj, "E_ltwarmte_gj": hn.E_ltwarmte_gj, "H15_CO2_uitstoot": zero,
         "H21_CapaciteitsvraagE": grid.peak_kw, "H22_AantalNieuweMSR": grid.new_msr,
-        "_gas_w": zero, "_elek_w": inp.w_elek,
+        "_gas_w": zero, "_elek_w": inp.w_elek + e_bld_w * nw, "_warmte_w": warmte_w * nw, "_h2_w": zero,
+        "_inv_w_gebouw": base["_inv_w_schil"],
     })  # fmt: skip
     return out, np.asarray(hn.valid, dtype=bool)
 
@@ -297,9 +304,8 @@ def _variant(ctx: _Context, v: Variant) -> dict[str, np.ndarray]:
     rv_w = space_heat_after(inp.w_rv * klimaat, inp.labels_w, lw, ctx.v_w)
     rv_u = space_heat_after(inp.u_rv * klimaat, inp.labels_u, lu, ctx.v_u)
     a_schil = annuity_for(p, "levensduur_schil")
-    k08_inv = shell_investment(p, "w", inp.labels_w, v.label_w, ctx.area_w) + shell_investment(
-        p, "u", inp.labels_u, v.label_u, ctx.area_u
-    )
+    schil_w = shell_investment(p, "w", inp.labels_w, v.label_w, ctx.area_w)
+    k08_inv = schil_w + shell_investment(p, "u", inp.labels_u, v.label_u, ctx.area_u)
     inv_w, ann_w, om_w = installation_costs(p, "w", v.installatie_w, inp.n_woningen, ctx.area_w, ctx.kw_w, ctx.hoog)
     inv_u, ann_u, om_u = installation_costs(p, "u", v.installatie_u, inp.n_util, ctx.area_u, ctx.kw_u)
     koken = p.num("K_koken") * inp.n_woningen * annuity_for(p, "levensduur_koken") if v.elektrisch_koken else 0.0
@@ -352,7 +358,7 @@ def _variant(ctx: _Context, v: Variant) -> dict[str, np.ndarray]:
         "E_waterstof_gj": h2, "E_elektriciteit_gj": elek_w + elek_u, "E_mtwarmte_gj": zero, "E_ltwarmte_gj": zero,
         "Woning_H02_Vraag_Ruimteverwarming": rv_w, "Util_H02_Vraag_Ruimteverwarming": rv_u,
         "H21_CapaciteitsvraagE": grid.peak_kw, "H22_AantalNieuweMSR": zero if reference else grid.new_msr,
-        "_inv_w_gebouw": shell_investment(p, "w", inp.labels_w, v.label_w, ctx.area_w) + inv_w,
+        "_inv_w_gebouw": schil_w + inv_w, "_inv_w_schil": schil_w,
         "_isolatie_m2": (inp.labels_w.sum(axis=1) - _kept(inp.labels_w, lw)) * ctx.area_w,
         "_gas_w": gas_w, "_elek_w": elek_w, "_h2_w": cw["h2"],
     }  # fmt: skip
@@ -400,6 +406,7 @@ def assess(
     except KeyError:
         fallback = None
     fallback_cols: dict[str, np.ndarray] | None = None
+    fallback_eg: dict[str, np.ndarray] | None = None
     parts: list[dict[str, np.ndarray]] = []
     notes: list[str] = []
     for v in catalogue:
@@ -412,6 +419,7 @@ def assess(
                     notes.append(HEATNET_NOTE)
             else:
                 cols, valid = _heatnet_variant(ctx, v, heatnet)
+                eg = _enduser(ctx, v, cols, ref, tariffs) if tariffs is not None else {}
                 if v.code in DENSITY_RULE + LT_VERSUS_WP + PBL_AS_FALLBACK and fallback is not None:
                     if fallback_cols is None:
                         fallback_cols = _variant(ctx, fallback)
@@ -420,7 +428,12 @@ def assess(
                         cols = _blend(share, cols, fallback_cols)
                         text = PBL_FALLBACK_NOTE if v.code in PBL_AS_FALLBACK else FALLBACK_NOTE
                         note = np.where(valid & (share <= 0), text, note)
+                        if eg:  # buurten left unconnected get the end-user figures of the S1a fallback
+                            if fallback_eg is None:
+                                fallback_eg = _enduser(ctx, fallback, fallback_cols, ref, tariffs)
+                            eg = {k: np.where(share <= 0, fallback_eg[k], val) for k, val in eg.items()}
                 cols = {k: (np.where(valid, val, np.nan) if k[:1] in "KEHWU" else val) for k, val in cols.items()}
+                cols.update({k: np.where(valid, val, np.nan) for k, val in eg.items()})
                 note = np.where(valid, note, HEATNET_INVALID_NOTE)
         else:
             cols = _variant(ctx, v)
@@ -456,7 +469,7 @@ def assess(
         cols["variant_code"] = np.full(n, v.code, dtype=object)
         cols["familie"] = np.full(n, v.familie, dtype=object)
         cols["opmerking"] = note
-        if tariffs is not None and not v.is_heatnet:
+        if tariffs is not None and not v.is_heatnet:  # heat-network rows: above, with the S1a fallback
             cols.update(_enduser(ctx, v, cols, ref, tariffs))
         parts.append(cols)
     names = list(TEXT_COLUMNS[:4]) + ["zichtjaar", "parameterset"] + list(K_COLUMNS) + list(H_COLUMNS)
@@ -488,20 +501,29 @@ def _enduser(ctx: _Context, v: Variant, cols: dict, ref: dict, tariffs: Mapping[
     kwh = ctx.params.num("GJ_per_kWh")
     n = len(inp)
     h2_w = cols["_h2_w"]
+    # heat-network rows (see _heatnet_variant): _warmte_w is the heat the network delivers at the dwellings,
+    # _elek_w includes a booster / LT heat pump in the building, _inv_w_gebouw is the shell step only (the
+    # in-building network K05 is the network's cost; the owner pays the ACM connection charge and rents the
+    # delivery set, both in enduser.py); the gas grid is removed.
+    heat = v.is_heatnet
     eu = EnduserInputs(
-        investering_gebouw_eur=np.maximum(cols["_inv_w_gebouw"] / nw, 0.0),
-        isolatie_m2=np.maximum(cols["_isolatie_m2"] / nw, 0.0),
+        investering_gebouw_eur=_clean(cols["_inv_w_gebouw"] / nw),
+        isolatie_m2=_clean(cols["_isolatie_m2"] / nw),
         installatie=np.full(n, ENDUSER_INSTALLATION[v.installatie_w]),
-        gas_m3=np.maximum((cols["_gas_w"] + h2_w) / nw / gas_gj_m3, 0.0),
-        elektriciteit_kwh=np.maximum(cols["_elek_w"] / nw / kwh, 0.0),
-        warmte_gj=np.zeros(n),
-        gasaansluiting=np.full(n, v.gasnet != "verwijderen"),
-        warmtenet_aansluiting=np.zeros(n, dtype=bool),
+        gas_m3=_clean((cols["_gas_w"] + h2_w) / nw / gas_gj_m3),
+        elektriciteit_kwh=_clean(cols["_elek_w"] / nw / kwh),
+        warmte_gj=_clean(cols["_warmte_w"] / nw) if heat else np.zeros(n),
+        gasaansluiting=np.full(n, v.gasnet != "verwijderen" and not heat),
+        warmtenet_aansluiting=np.full(n, heat),
         gas_m3_ref=np.maximum(ref["_gas_w"] / nw / gas_gj_m3, 0.0),
         elektriciteit_kwh_ref=np.maximum(ref["_elek_w"] / nw / kwh, 0.0),
         groengas=np.full(n, v.gebiedsoptie == "groengas"),
     )
     return enduser_costs(eu, tariffs)
+
+
+def _clean(x: np.ndarray) -> np.ndarray:
+    return np.maximum(np.asarray(x, dtype=float), 0.0)
 
 
 __all__ = ["LABELS", "Results", "assess"]

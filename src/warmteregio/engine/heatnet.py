@@ -43,6 +43,7 @@ __all__ = [
     "HeatNetOption",
     "VARIANTS",
     "annuiteit",
+    "building_heat",
     "heat_network_costs",
     "leidingkosten_per_m",
     "option_for",
@@ -302,6 +303,41 @@ def _prijzen(p: _Params, prijzen: Mapping[str, float] | None) -> dict[str, float
     }
 
 
+def _building_hp_electricity(p: _Params, option: HeatNetOption, d_rv: FloatArray, d_tw: FloatArray) -> FloatArray:
+    d_rv = np.asarray(d_rv, dtype=float)
+    d_tw = np.asarray(d_tw, dtype=float)
+    t_net = option.temperatuur_net
+    if not option.is_mt and t_net <= 35:
+        lab = "B" if option.label == "B" else "CE"
+        aeo_rv, spf_rv = p.f(f"heatnet/AEO_ind_rv/{lab}_le35"), p.f(f"heatnet/SPF_ind_rv/{lab}_le35")
+        aeo_tw, spf_tw = p.f("heatnet/AEO_ind_tw/le35"), p.f("heatnet/SPF_ind_tw/le35")
+        return aeo_rv * d_rv / spf_rv + aeo_tw * d_tw / spf_tw
+    if not option.is_mt and t_net <= 55:
+        aeo_tw, spf_tw = p.f("heatnet/AEO_ind_tw/le55"), p.f("heatnet/SPF_booster_tw/le55")
+        return aeo_tw * d_tw / spf_tw + np.zeros_like(d_rv)
+    return np.zeros(np.broadcast(d_rv, d_tw).shape)
+
+
+def building_heat(
+    option: HeatNetOption,
+    params: Mapping[str, float | str],
+    vraag_rv_gj: ArrayLike,
+    vraag_tw_gj: ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """(heat delivered by the network at the building, electricity of the building-level heat pump) [GJ/yr]
+    for a space-heating and tap-water demand (any unit of aggregation, e.g. per dwelling).
+
+    The same rule as inside :func:`heat_network_costs`: an LT network at <= 35 C has an individual heat pump
+    for space heating and tap water, at <= 55 C a tap-water booster; MT networks and LT networks at 70 C
+    deliver all heat (building electricity 0). Delivered heat = demand - building heat-pump electricity.
+    """
+    p = _Params(params)
+    d_rv = np.nan_to_num(np.asarray(vraag_rv_gj, dtype=float))
+    d_tw = np.nan_to_num(np.asarray(vraag_tw_gj, dtype=float))
+    e_el = _building_hp_electricity(p, option, d_rv, d_tw)
+    return np.maximum(d_rv + d_tw - e_el, 0.0), e_el
+
+
 def heat_network_costs(
     demand: HeatNetDemand,
     option: HeatNetOption,
@@ -371,18 +407,12 @@ def heat_network_costs(
 
     # ---- building-level LT heat pumps (S3a 30 C: individual eWP; S3d 50 C: tap-water booster) -----------------
     t_net = option.temperatuur_net
-    e_el_bld = np.zeros_like(n_w)
+    e_el_bld = _building_hp_electricity(p, option, d_rv, d_tw)
     i_bld_wp = np.zeros_like(n_w)
     if not mt and t_net <= 35:
-        lab = "B" if option.label == "B" else "CE"
-        aeo_rv, spf_rv = p.f(f"heatnet/AEO_ind_rv/{lab}_le35"), p.f(f"heatnet/SPF_ind_rv/{lab}_le35")
-        aeo_tw, spf_tw = p.f("heatnet/AEO_ind_tw/le35"), p.f("heatnet/SPF_ind_tw/le35")
-        e_el_bld = aeo_rv * d_rv / spf_rv + aeo_tw * d_tw / spf_tw
         ki_ewp_w = p.f("Ki_eWP_B") if option.label == "B" else p.f("Ki_eWP_CDE")
         i_bld_wp = p.leer("eWPww") * (ki_ewp_w * n_w + p.f("Ki_eWP_util") * p_id_u)
     elif not mt and t_net <= 55:
-        aeo_tw, spf_tw = p.f("heatnet/AEO_ind_tw/le55"), p.f("heatnet/SPF_booster_tw/le55")
-        e_el_bld = aeo_tw * d_tw / spf_tw
         i_bld_wp = p.leer("eWPww") * p.f("Ki_booster") * n_w
     d_net = np.maximum(d_rv + d_tw - e_el_bld, 0.0)  # heat delivered by the network at the buildings
 
