@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from warmteregio.cli import app
@@ -18,7 +17,8 @@ REQUIRED_OUT = (
     "EG_eigenaar_bewoner_maandlasten_eur",
 )  # fmt: skip
 
-pytestmark = pytest.mark.skipif(not START.exists(), reason=f"PBL start-year table not available at {START}")
+if not START.exists():  # ../shared/data is required; fail loudly instead of skipping
+    raise FileNotFoundError(f"PBL start-year table not available at {START}")
 
 
 def _out(result) -> str:

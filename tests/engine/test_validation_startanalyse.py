@@ -29,7 +29,7 @@ REPORTED_AGREEMENT = {"tuning": 0.721, "heldout": 0.842}
 @pytest.fixture(scope="module")
 def table():
     if not (DATA / RESULTS_FILE).exists():
-        pytest.skip(f"PBL validation data not available at {DATA}")
+        pytest.fail(f"PBL validation data not available at {DATA} (../shared/data is required)")
     return run_validation(DATA, "vesta2020")
 
 
