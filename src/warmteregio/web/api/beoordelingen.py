@@ -13,6 +13,7 @@ from enum import StrEnum
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -245,6 +246,14 @@ def resultaten(
     return body
 
 
+_LOWEST_FIELDS = ("strategie", "familie", "h16_nat_meerkost", "h17_nat_meerkost_co2", "h18_nat_meerkost_weq")
+
+
+def _lowest_fields(best: object | None) -> dict[str, object]:
+    """The lowest-cost variant's fields of one buurt (snake_case), all None when it has no valid variant."""
+    return {name: getattr(best, name) if best is not None else None for name in _LOWEST_FIELDS}
+
+
 @router.get(
     "/beoordelingen/{beoordelingid}/laagste-kosten",
     tags=["Beoordelingen"],
@@ -290,11 +299,7 @@ def laagste_kosten(
                     "gemeenteCode": p["gemeenteCode"],
                     "weq": p["weq"],
                     "schematisch": p["schematisch"],
-                    "strategie": best.strategie if best else None,
-                    "familie": best.familie if best else None,
-                    "h16NatMeerkost": best.h16_nat_meerkost if best else None,
-                    "h17NatMeerkostCo2": best.h17_nat_meerkost_co2 if best else None,
-                    "h18NatMeerkostWeq": best.h18_nat_meerkost_weq if best else None,
+                    **{to_camel(k): v for k, v in _lowest_fields(best).items()},
                 }
             )
         rows = queries.FeatureRows(
@@ -315,11 +320,7 @@ def laagste_kosten(
                 "buurt_code": p["code"],
                 "buurt_jaar": p["jaar"],
                 "buurt_naam": p["naam"],
-                "strategie": best.strategie if best else None,
-                "familie": best.familie if best else None,
-                "h16_nat_meerkost": best.h16_nat_meerkost if best else None,
-                "h17_nat_meerkost_co2": best.h17_nat_meerkost_co2 if best else None,
-                "h18_nat_meerkost_weq": best.h18_nat_meerkost_weq if best else None,
+                **_lowest_fields(best),
             }
         )
     page = queries.Page(items, len(keep), paging.pagina, paging.pagina_grootte)
