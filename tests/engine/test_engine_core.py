@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -296,3 +297,54 @@ def test_subset_keeps_alignment():
     b = buurt()
     sub = b.subset(np.array([True]))
     assert dataclasses.asdict(sub).keys() == dataclasses.asdict(b).keys()
+
+
+# --- existing district heating (R_StadV) ----------------------------------------------------------------------
+def test_existing_district_heating_takes_its_share_out_of_the_strategy(p2020, cat2020):
+    """Buildings already on district heating keep it: with share 0.4 the national heat energy, shell and
+    installation costs of an individual variant are 0.6 x those of the same buurt without, while appliance
+    electricity stays whole and the end-user figures per gas-heated dwelling do not change."""
+    lw = np.zeros(len(LABELS))
+    lw[0] = 100  # all A+++: no shell step, so the gas volume is pure heat demand
+    lu = np.zeros(len(LABELS))
+    lu[0] = 5
+    from warmteregio.engine_cli import _tariffs
+
+    tariffs = _tariffs()
+    none = assess(buurt(labels_w=lw, labels_u=lu), cat2020, p2020, tariffs=tariffs)
+    part = assess(buurt(labels_w=lw, labels_u=lu, aandeel_stadsverwarming=[0.4]), cat2020, p2020, tariffs=tariffs)
+    assert _row(part, "S4b_GG_B_HR", "E_groengas_gj") == pytest.approx(0.6 * _row(none, "S4b_GG_B_HR", "E_groengas_gj"))
+    assert _row(part, "Referentie", "E_aardgas_gj") == pytest.approx(0.6 * _row(none, "Referentie", "E_aardgas_gj"))
+    e_none, e_part = (_row(r, "S1a_B_LuchtWP", "E_elektriciteit_gj") for r in (none, part))
+    appliances = 1100 + 300  # start-year dwelling + utility electricity
+    assert e_part - appliances == pytest.approx(0.6 * (e_none - appliances))
+    for col in ("K08_Gebouw_schil", "K09_Gebouw_installatie"):
+        assert _row(part, "S1b_B_BodemWP", col) == pytest.approx(0.6 * _row(none, "S1b_B_BodemWP", col))
+    for col in ("EG_eigenaar_bewoner_maandlasten_eur", "EG_energiekosten_eur_per_jaar"):
+        assert _row(part, "S1a_B_LuchtWP", col) == pytest.approx(_row(none, "S1a_B_LuchtWP", col))
+    assert _row(part, "S1a_B_LuchtWP", "H16_Nat_meerkost") < _row(none, "S1a_B_LuchtWP", "H16_Nat_meerkost")
+
+
+def test_start_year_reader_derives_district_heating_share(tmp_path):
+    """Without an aandeel_stadsverwarming column the share is Woning_H12 / (Woning_H09 + Woning_H12); an explicit
+    value wins."""
+    from warmteregio.data.startanalyse import read_startanalyse
+
+    src = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "validation" / "startanalyse2020"
+    inp = read_startanalyse(src / "gooi_en_vechtstreek_startjaar2019_alle_buurten.csv")
+    share = dict(zip(inp.bu_code, inp.aandeel_stadsverwarming, strict=True))
+    assert share["BU03760104"] == pytest.approx(13726.1637 / (13726.1637 + 19771.8414))
+    assert share["BU04020605"] == pytest.approx(14615.8304 / (14615.8304 + 97800.3699))
+    assert sum(v > 0 for v in share.values()) == 2
+    lines = (src / "gooi_en_vechtstreek_startjaar2019_alle_buurten.csv").read_text(encoding="utf-8-sig").splitlines()
+    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    cols = lines[0].split(sep)
+    i = cols.index("BU_CODE")
+    out = [lines[0] + sep + "aandeel_stadsverwarming"]
+    quarter = "0,25" if sep == ";" else "0.25"
+    out += [ln + sep + (quarter if ln.split(sep)[i] == "BU03760104" else "") for ln in lines[1:]]
+    f = tmp_path / "start.csv"
+    f.write_text("\n".join(out), encoding="utf-8")
+    share2 = dict(zip(*(lambda x: (x.bu_code, x.aandeel_stadsverwarming))(read_startanalyse(f)), strict=True))
+    assert share2["BU03760104"] == pytest.approx(0.25)
+    assert share2["BU04020605"] == pytest.approx(share["BU04020605"])

@@ -4,6 +4,11 @@ All problems are collected in a :class:`~warmteregio.data.base.ValidationReport`
 English); when there is any, :class:`~warmteregio.data.base.ImportValidationError` is raised and nothing is
 returned. Optional extra columns (not in PBL's table) fill fields PBL does not publish per buurt:
 ``lengte_gasnet_m``, ``lengte_lsnet_m``, ``aandeel_hoogbouw``, ``aandeel_stadsverwarming``.
+
+Existing district heating (R_StadV): when ``aandeel_stadsverwarming`` is absent or empty for a row, the share is
+derived from PBL's start-year dwelling heat inputs as ``Woning_H12 / (Woning_H09 + Woning_H12)`` (MT heat over
+MT heat plus natural gas). PBL's utility H12 is not used: in the Gooi en Vechtstreek table it repeats the
+dwelling value to the GJ. See docs/method/validation.md.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ def read_startanalyse(path: str | Path) -> BuurtInputs:
     excluded = np.zeros(n, dtype=bool)
     seen: dict[str, int] = {}
     area_ha = np.full(n, np.nan)
+    sv_afgeleid = np.zeros(n)
     pattern = re.compile(BU_CODE_RE)
     for i, row in enumerate(table.rows):
         rn = table.row_number(i)
@@ -95,11 +101,15 @@ def read_startanalyse(path: str | Path) -> BuurtInputs:
                 opt[key][i] = np.nan if v is None else v
         if "Uitgesloten" in table.index:
             excluded[i] = cell("Uitgesloten").strip().lower() in ("true", "1", "waar", "ja")
+        h12, h09 = _f(cell("Woning_H12_Input_MTwarmte")), _f(cell("Woning_H09_Input_Aardgas"))
+        sv_afgeleid[i] = h12 / (h12 + h09) if h12 > 0 and h09 >= 0 else 0.0
         h01, h07 = _f(cell("Woning_H01_Vraag_Warmte_Totaal")), _f(cell("Woning_H07_Vraag_perhectare"))
         area_ha[i] = h01 / h07 if h07 > 0 else np.nan
     if not report.ok:
         raise ImportValidationError(report)
     cap = np.nan_to_num(data.pop("cap_e_huidig"))
+    sv = opt.get("aandeel_stadsverwarming")
+    opt["aandeel_stadsverwarming"] = sv_afgeleid if sv is None else np.where(np.isnan(sv), sv_afgeleid, sv)
     return BuurtInputs(
         bu_code=np.array(codes),
         labels_w=labels_from_counts(lw, data["n_woningen"]),

@@ -158,7 +158,7 @@ def _heatnet_variant(ctx: _Context, v: Variant, heatnet) -> tuple[dict[str, np.n
     area = np.where(np.isfinite(inp.oppervlakte_ha), inp.oppervlakte_ha, ctx.weq / p.num("default/weq_per_ha"))
     demand = heatnet.HeatNetDemand(
         n_woningen=inp.n_woningen * r, n_utiliteit=inp.n_util * r,
-        vraag_rv_gj=(base["Woning_H02_Vraag_Ruimteverwarming"] + base["Util_H02_Vraag_Ruimteverwarming"]) * r,
+        vraag_rv_gj=base["Woning_H02_Vraag_Ruimteverwarming"] + base["Util_H02_Vraag_Ruimteverwarming"],  # x r
         vraag_tw_gj=(inp.w_tw + inp.u_tw) * r, oppervlakte_ha=area,
         n_woningen_laagbouw=inp.n_woningen * r * (1 - ctx.hoog),
         opp_woningen_m2=inp.opp_woningen * r, opp_utiliteit_m2=inp.opp_util * r,
@@ -174,7 +174,8 @@ def _heatnet_variant(ctx: _Context, v: Variant, heatnet) -> tuple[dict[str, np.n
     # per connected dwelling (end-user columns): heat delivered at the building and building heat-pump electricity
     nw = np.maximum(inp.n_woningen, 1.0)
     warmte_w, e_bld_w = heatnet.building_heat(
-        option, p.values, base["Woning_H02_Vraag_Ruimteverwarming"] / nw, np.nan_to_num(inp.w_tw) / nw
+        option, p.values, base["Woning_H02_Vraag_Ruimteverwarming"] / np.maximum(inp.n_woningen * r, 1.0),
+        np.nan_to_num(inp.w_tw) / nw,
     )
     koken = p.num("K_koken") * inp.n_woningen * annuity_for(p, "levensduur_koken") if v.elektrisch_koken else 0.0
     zero = np.zeros(len(inp))
@@ -310,7 +311,11 @@ def _variant(ctx: _Context, v: Variant) -> dict[str, np.ndarray]:
     inv_u, ann_u, om_u = installation_costs(p, "u", v.installatie_u, inp.n_util, ctx.area_u, ctx.kw_u)
     koken = p.num("K_koken") * inp.n_woningen * annuity_for(p, "levensduur_koken") if v.elektrisch_koken else 0.0
 
-    # energy: heat-related use from Performance; other electricity (appliances etc.) kept at start-year value
+    # energy: heat-related use from Performance; other electricity (appliances etc.) kept at start-year value.
+    # Buildings on an existing district-heating network (share 1 - r, R_StadV) keep it in every variant and the
+    # reference: their heat demand is outside the strategy, so the national heat-related energy is scaled by r.
+    # The end-user columns (_gas_w, _elek_w, _h2_w) stay per gas-heated dwelling (unscaled demand).
+    r = ctx.r_aardg
     ref_heat_w = carriers_for_option(p, "HR", "-", inp.w_rv, inp.w_tw)["gas"]
     ref_heat_u = carriers_for_option(p, "HR", "-", inp.u_rv, inp.u_tw)["gas"]
     other_gas_w = np.maximum(inp.w_gas - ref_heat_w, 0.0)  # e.g. cooking gas, kept in reference only
@@ -318,15 +323,16 @@ def _variant(ctx: _Context, v: Variant) -> dict[str, np.ndarray]:
     cw = carriers_for_option(p, v.installatie_w, v.label_w, rv_w, inp.w_tw)
     cu = carriers_for_option(p, v.installatie_u, v.label_u, rv_u, inp.u_tw)
     keeps_gas = v.gasnet == "behouden"
-    gas_w = cw["gas"] + (other_gas_w if keeps_gas else 0.0)
-    gas_u = cu["gas"] + (other_gas_u if keeps_gas else 0.0)
-    elek_w = inp.w_elek + cw["elek"]
-    elek_u = inp.u_elek + cu["elek"]
-    h2 = cw["h2"] + cu["h2"]
+    gas_w_bld = cw["gas"] + (other_gas_w if keeps_gas else 0.0)  # on a per-gas-heated-dwelling basis
+    gas_w = r * cw["gas"] + (other_gas_w if keeps_gas else 0.0)
+    gas_u = r * cu["gas"] + (other_gas_u if keeps_gas else 0.0)
+    elek_w = inp.w_elek + r * cw["elek"]
+    elek_u = inp.u_elek + r * cu["elek"]
+    h2 = r * (cw["h2"] + cu["h2"])
     gas_carrier = "aardgas" if reference else "groengas"
-    band_gw = price_band(p, gas_carrier, _per(gas_w, inp.n_woningen))
-    band_gu = price_band(p, gas_carrier, _per(gas_u, inp.n_util))
-    band_ew = price_band(p, "groenelek", _per(elek_w, inp.n_woningen))
+    band_gw = price_band(p, gas_carrier, _per(gas_w_bld, inp.n_woningen))
+    band_gu = price_band(p, gas_carrier, _per(gas_u, inp.n_util * r))
+    band_ew = price_band(p, "groenelek", _per(inp.w_elek + cw["elek"], inp.n_woningen))
     band_eu = price_band(p, "groenelek", _per(elek_u, inp.n_util))
     k12 = gas_w * national_price(p, gas_carrier, band_gw, year) + gas_u * national_price(p, gas_carrier, band_gu, year)
     k12 = k12 + h2 * national_price(p, "waterstof", band_gw, year)
@@ -356,11 +362,11 @@ def _variant(ctx: _Context, v: Variant) -> dict[str, np.ndarray]:
         "H15_CO2_uitstoot": co2_tonnes(p, year, energy),
         "E_aardgas_gj": gas_total if reference else zero, "E_groengas_gj": zero if reference else gas_total,
         "E_waterstof_gj": h2, "E_elektriciteit_gj": elek_w + elek_u, "E_mtwarmte_gj": zero, "E_ltwarmte_gj": zero,
-        "Woning_H02_Vraag_Ruimteverwarming": rv_w, "Util_H02_Vraag_Ruimteverwarming": rv_u,
+        "Woning_H02_Vraag_Ruimteverwarming": rv_w * r, "Util_H02_Vraag_Ruimteverwarming": rv_u * r,
         "H21_CapaciteitsvraagE": grid.peak_kw, "H22_AantalNieuweMSR": zero if reference else grid.new_msr,
         "_inv_w_gebouw": schil_w + inv_w, "_inv_w_schil": schil_w,
         "_isolatie_m2": (inp.labels_w.sum(axis=1) - _kept(inp.labels_w, lw)) * ctx.area_w,
-        "_gas_w": gas_w, "_elek_w": elek_w, "_h2_w": cw["h2"],
+        "_gas_w": gas_w_bld, "_elek_w": inp.w_elek + cw["elek"], "_h2_w": cw["h2"],
     }  # fmt: skip
     return out
 
