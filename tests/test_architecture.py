@@ -35,3 +35,10 @@ def test_lower_layers_do_not_import_the_web(sub: str) -> None:
     for path in sorted((PACKAGE / sub).rglob("*.py")):
         bad = sorted(n for n in _imports(path) if n.startswith(("warmteregio.web", "fastapi")))
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "web" / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_leave_queries_to_the_services(path: Path) -> None:
+    """Page modules reshape service answers for templates; queries (SQLAlchemy expressions) live in services."""
+    bad = sorted(n for n in _imports(path) if n == "sqlalchemy" or n.startswith("sqlalchemy.sql"))
+    assert not bad, f"{path.name} imports {bad}"

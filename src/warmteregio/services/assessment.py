@@ -622,6 +622,23 @@ def latest_run(session: Session, regio: str) -> RunInfo | None:
     return get_run(session, run.id) if run else None
 
 
+def previous_run(session: Session, info: RunInfo) -> RunInfo | None:
+    """The finished run of the same region just before ``info`` (to show what changed)."""
+    run_id = session.scalar(
+        select(Run.id)
+        .where(Run.regio_code == info.regio_code, Run.status == STATUS_KLAAR, Run.id != info.id,
+               Run.gestart <= info.gestart)
+        .order_by(Run.gestart.desc(), Run.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    return get_run(session, run_id) if run_id else None
+
+
+def run_buurt_codes(session: Session, info: RunInfo) -> list[str]:
+    """The buurt codes that have results in a run."""
+    return list(session.scalars(select(Resultaat.buurt_code).where(Resultaat.run_id == info.id).distinct()).all())
+
+
 def latest_run_for_buurt(session: Session, buurt_code: str) -> RunInfo | None:
     """The most recent finished run that has results for ``buurt_code``."""
     run_id = session.scalar(

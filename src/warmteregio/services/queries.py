@@ -651,6 +651,23 @@ def buurt_features(session: Session, f: BuurtFilter = BuurtFilter(), paging: Pag
     return FeatureRows([r.code for r in rows], props, geoms, totaal, paging.pagina, paging.pagina_grootte)
 
 
+def buurt_namen(session: Session, codes: Sequence[str], jaar: int | None) -> dict[str, str | None]:
+    """Names of the given buurt codes in division year ``jaar`` (codes without a row are left out)."""
+    if not codes:
+        return {}
+    stmt = select(Buurt.code, Buurt.naam).where(Buurt.code.in_(list(codes)))
+    if jaar is not None:
+        stmt = stmt.where(Buurt.jaar == jaar)
+    return dict(session.execute(stmt).all())
+
+
+def wijk_naam(session: Session, wijkcode: str | None) -> str | None:
+    """Name of a wijk in its newest division year."""
+    if not wijkcode:
+        return None
+    return session.scalar(select(Wijk.naam).where(Wijk.code == wijkcode).order_by(Wijk.jaar.desc()).limit(1))
+
+
 def get_buurt(session: Session, buurtcode: str, jaar: int | None = None) -> BuurtDetail | None:
     """One buurt with heat demand by function, labels and building groups (three queries in all)."""
     jaren = sorted(session.scalars(select(Buurt.jaar).where(Buurt.code == buurtcode)).all())
@@ -919,6 +936,16 @@ class ParametersetDetail:
     aangemaakt: datetime | None
     versies: list[str]
     waarden: list[ParameterInfo]
+
+
+def parameterset_copies(session: Session) -> list[tuple[str, str]]:
+    """(naam, versie) of the stored user copies of parameter sets, by name and version."""
+    rows = session.execute(
+        select(ParameterSet.naam, ParameterSet.versie)
+        .where(ParameterSet.basis_naam.is_not(None))
+        .order_by(ParameterSet.naam, ParameterSet.versie)
+    ).all()
+    return [(r.naam, r.versie) for r in rows]
 
 
 def list_parametersets(

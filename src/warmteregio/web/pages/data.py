@@ -12,12 +12,11 @@ import math
 from dataclasses import dataclass, field
 
 import shapely
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmteregio.domain.enums import ENERGY_LABELS
 from warmteregio.services import queries
-from warmteregio.store.models import ResRegio, Wijk
+from warmteregio.store.models import ResRegio
 from warmteregio.web import geo
 
 #: Heat-demand density classes [GJ/ha per year]: lower bounds, shared by the map legend and the tables.
@@ -232,7 +231,7 @@ def buurt_detail(db: Session, code: str) -> BuurtDetail | None:
     if b is None:
         return None
     region = db.get(ResRegio, b.regio_code) if b.regio_code else None
-    wijk_naam = db.scalar(select(Wijk.naam).where(Wijk.code == b.wijk_code).order_by(Wijk.jaar.desc()).limit(1))
+    wijk_naam = queries.wijk_naam(db, b.wijk_code)
     centroid_rd = (b.centroid_x, b.centroid_y) if b.centroid_x is not None and b.centroid_y is not None else None
     if centroid_rd is None and b.geometry_wkb:
         point = shapely.from_wkb(b.geometry_wkb).centroid

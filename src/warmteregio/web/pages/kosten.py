@@ -13,12 +13,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmteregio.accounts.service import Principal, can_edit_region
-from warmteregio.services import assessment
-from warmteregio.store.models import Buurt, ParameterSet, User
+from warmteregio.services import assessment, queries
+from warmteregio.store.models import User
 
 API_PREFIX = "/api/v1"
 
@@ -161,32 +160,12 @@ class VerschilRij:
     h16_na: float | None
 
 
-def previous_run(db: Session, info: assessment.RunInfo) -> assessment.RunInfo | None:
-    """The finished run of the same region just before ``info``."""
-    from warmteregio.store.models import Beoordelingsrun
-
-    run_id = db.scalar(
-        select(Beoordelingsrun.id)
-        .where(
-            Beoordelingsrun.regio_code == info.regio_code,
-            Beoordelingsrun.status == assessment.STATUS_KLAAR,
-            Beoordelingsrun.id != info.id,
-            Beoordelingsrun.gestart <= info.gestart,
-        )
-        .order_by(Beoordelingsrun.gestart.desc(), Beoordelingsrun.id.desc())
-        .limit(1)
-    )
-    return assessment.get_run(db, run_id) if run_id else None
-
-
 def diff_rows(db: Session, voor: assessment.RunInfo, na: assessment.RunInfo) -> list[VerschilRij]:
     from warmteregio.services.parametersets import diff_runs
 
     diff = diff_runs(db, voor.id, na.id)
     codes = sorted({d.buurt_code for d in diff})
-    namen = dict(
-        db.execute(select(Buurt.code, Buurt.naam).where(Buurt.code.in_(codes), Buurt.jaar == na.buurt_jaar)).all()
-    )
+    namen = queries.buurt_namen(db, codes, na.buurt_jaar)
     return [
         VerschilRij(d.buurt_code, namen.get(d.buurt_code), d.strategie, d.h18_a, d.h18_b, d.h16_a, d.h16_b)
         for d in diff
@@ -202,12 +181,8 @@ def parameterset_keuzes(db: Session) -> list[ParametersetKeuze]:
         available_parameter_sets = None
     if available_parameter_sets is not None:
         keuzes += [ParametersetKeuze(f"{naam}|", naam) for naam in available_parameter_sets()]
-    rows = db.execute(
-        select(ParameterSet.naam, ParameterSet.versie)
-        .where(ParameterSet.basis_naam.is_not(None))
-        .order_by(ParameterSet.naam, ParameterSet.versie)
-    ).all()
-    keuzes += [ParametersetKeuze(f"{r.naam}|{r.versie}", f"{r.naam} {r.versie}") for r in rows]
+    copies = queries.parameterset_copies(db)
+    keuzes += [ParametersetKeuze(f"{naam}|{versie}", f"{naam} {versie}") for naam, versie in copies]
     return keuzes
 
 
@@ -225,12 +200,8 @@ def regio_kosten(db: Session, regio_code: str, user: User | None) -> RegioKosten
     info = assessment.latest_run(db, regio_code)
     if info is None:
         return RegioKosten(**base, mislukt=mislukt)
-    codes = sorted(select_codes(db, info))
-    namen = dict(
-        db.execute(
-            select(Buurt.code, Buurt.naam).where(Buurt.code.in_(codes), Buurt.jaar == info.buurt_jaar)
-        ).all()
-    )
+    codes = sorted(assessment.run_buurt_codes(db, info))
+    namen = queries.buurt_namen(db, codes, info.buurt_jaar)
     lowest = {r.buurt_code: r for r in assessment.lowest_cost_per_buurt(db, info)}
     rijen = []
     for code in codes:
@@ -243,7 +214,7 @@ def regio_kosten(db: Session, regio_code: str, user: User | None) -> RegioKosten
             )
         )  # fmt: skip
     api = f"{API_PREFIX}/beoordelingen/{info.id}"
-    vorige = previous_run(db, info)
+    vorige = assessment.previous_run(db, info)
     verschillen = diff_rows(db, vorige, info) if vorige else []
     return RegioKosten(
         **base,
@@ -256,17 +227,6 @@ def regio_kosten(db: Session, regio_code: str, user: User | None) -> RegioKosten
         csv_url=f"{api}/resultaten?formaat=csv",
         xlsx_url=f"{api}/resultaten?formaat=xlsx",
         mislukt=mislukt,
-    )
-
-
-def select_codes(db: Session, info: assessment.RunInfo) -> list[str]:
-    """The buurt codes that have results in a run."""
-    from warmteregio.store.models import Beoordelingsresultaat
-
-    return list(
-        db.scalars(
-            select(Beoordelingsresultaat.buurt_code).where(Beoordelingsresultaat.run_id == info.id).distinct()
-        ).all()
     )
 
 
