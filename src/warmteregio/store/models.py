@@ -337,3 +337,149 @@ class Beoordelingsresultaat(Base):
     waarden: Mapped[str] = mapped_column(Text)  # JSON object: all other contract columns
 
     run: Mapped[Beoordelingsrun] = relationship(back_populates="resultaten")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Afwegingskader II: area characteristics, user-entered criterion values, workshop cases, national sweeps
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Gebiedskenmerk(Base):
+    """A socio-economic characteristic of an area (GM/WK/BU code of division year ``jaar``), e.g. the share of
+    social housing or the average household income, with unit and source. ``peiljaar`` is the year the figure
+    describes (CBS KWB 2021 -> 2021). Criteria use the most specific area available (buurt, else gemeente)."""
+
+    __tablename__ = "gebiedskenmerken"
+    __table_args__ = (
+        UniqueConstraint("gebied_code", "kenmerk", "peiljaar", name="uq_gebiedskenmerken_gebied_kenmerk_peiljaar"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gebied_code: Mapped[str] = mapped_column(String(10), index=True)  # GM0505, WK050501 or BU05050101
+    kenmerk: Mapped[str] = mapped_column(String(60))  # e.g. aandeel_sociale_huur, gem_huishoudinkomen_eur
+    peiljaar: Mapped[int] = mapped_column(Integer)
+    waarde: Mapped[float] = mapped_column(Float)
+    eenheid: Mapped[str] = mapped_column(String(30))  # "0-1", "EUR/jr", ...
+    bron: Mapped[str] = mapped_column(String(300))
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id", ondelete="SET NULL"), nullable=True)
+
+
+class Criteriuminvoer(Base):
+    """A criterion value entered by a user where no data exists (or overriding the computed one) for one buurt x
+    variant, kept with its history: a new entry supersedes the previous one (``vervangen_door_id``); removing
+    sets ``ingetrokken``. ``variant_code`` is a catalogue code (S1a) or ``*`` for every variant of the buurt."""
+
+    __tablename__ = "criteriuminvoer"
+    __table_args__ = (Index("ix_criteriuminvoer_buurt_criterium", "buurt_code", "criterium"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    buurt_code: Mapped[str] = mapped_column(String(10))
+    variant_code: Mapped[str] = mapped_column(String(20))
+    criterium: Mapped[str] = mapped_column(String(60))
+    waarde: Mapped[float] = mapped_column(Float)
+    toelichting: Mapped[str] = mapped_column(Text)  # why / source; required
+    door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    vervangen_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("criteriuminvoer.id", ondelete="SET NULL"), nullable=True
+    )
+    ingetrokken: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Casus(Base):
+    """A workshop case: a region or a set of buurten, the variants and criteria to weigh, based on one
+    assessment run. ``status``: ``open`` (participants can give weights) or ``gesloten`` (closed; the decision
+    log is final). JSON text lists in ``buurten``, ``varianten`` and ``criteria``."""
+
+    __tablename__ = "casussen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    titel: Mapped[str] = mapped_column(String(200))
+    beschrijving: Mapped[str] = mapped_column(Text, default="")
+    regio_code: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("beoordelingsruns.id", ondelete="SET NULL"), nullable=True)
+    buurten: Mapped[str] = mapped_column(Text)  # JSON list of BU codes
+    varianten: Mapped[str] = mapped_column(Text)  # JSON list of variant codes (S1a, ...)
+    criteria: Mapped[str] = mapped_column(Text)  # JSON list of criterion codes
+    methode: Mapped[str] = mapped_column(String(30), default="gewogen_som")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    aangemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gesloten: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    besluit: Mapped[str | None] = mapped_column(Text, nullable=True)  # the group's conclusion, for the log
+
+    deelnemers: Mapped[list[CasusDeelnemer]] = relationship(
+        back_populates="casus", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class CasusDeelnemer(Base):
+    """A participant of a case; ``rol`` is ``begeleider`` (facilitator) or ``deelnemer``."""
+
+    __tablename__ = "casus_deelnemers"
+    __table_args__ = (UniqueConstraint("casus_id", "user_id", name="uq_casus_deelnemers_casus_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    casus_id: Mapped[int] = mapped_column(ForeignKey("casussen.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    rol: Mapped[str] = mapped_column(String(20), default="deelnemer")
+    toegevoegd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    casus: Mapped[Casus] = relationship(back_populates="deelnemers")
+
+
+class CasusInbreng(Base):
+    """One submission of a participant: weights per criterion and written arguments. Append-only: every save is a
+    new row (``versie`` counts per participant); the latest counts, the history goes into the decision log."""
+
+    __tablename__ = "casus_inbreng"
+    __table_args__ = (Index("ix_casus_inbreng_casus_user", "casus_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    casus_id: Mapped[int] = mapped_column(ForeignKey("casussen.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    versie: Mapped[int] = mapped_column(Integer)
+    gewichten: Mapped[str] = mapped_column(Text)  # JSON object criterion -> weight (>= 0; normalised on use)
+    argumenten: Mapped[str] = mapped_column(Text, default="{}")  # JSON object criterion|"algemeen" -> text
+    ingediend: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Sweep(Base):
+    """A national (or multi-region) SMAA sweep run on Dask, partitioned by gemeente, with progress.
+
+    ``status``: ``wachtend``, ``bezig``, ``klaar``, ``mislukt`` or ``geannuleerd``; ``instellingen`` is JSON text
+    (samples, seed, weights, method, parameter set); ``scheduler`` the Dask scheduler used (``local`` or an
+    address). Results are per buurt in ``sweep_resultaten``."""
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default="wachtend")
+    instellingen: Mapped[str] = mapped_column(Text)
+    scheduler: Mapped[str] = mapped_column(String(200), default="local")
+    partities_totaal: Mapped[int] = mapped_column(Integer, default=0)
+    partities_klaar: Mapped[int] = mapped_column(Integer, default=0)
+    gestart: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    beeindigd: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    gestart_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    code_versie: Mapped[str] = mapped_column(String(40))
+    foutmelding: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SweepResultaat(Base):
+    """Per buurt of a sweep: the most acceptable variant, its first-rank acceptability, the practically tied
+    variants and the full first-rank acceptabilities (JSON text ``{"S1a": 0.62, ...}``)."""
+
+    __tablename__ = "sweep_resultaten"
+    __table_args__ = (Index("ix_sweep_resultaten_sweep_buurt", "sweep_id", "buurt_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sweep_id: Mapped[int] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"))
+    buurt_code: Mapped[str] = mapped_column(String(10))
+    gemeente_code: Mapped[str] = mapped_column(String(6), index=True)
+    winnaar: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    acceptatie: Mapped[float | None] = mapped_column(Float, nullable=True)
+    gelijkspel: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of variant codes
+    acceptaties: Mapped[str] = mapped_column(Text, default="{}")

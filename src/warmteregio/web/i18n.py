@@ -1,7 +1,8 @@
 """A small gettext-style catalogue for the HTML pages: Dutch source strings, English translations in data.
 
 Templates and page code write Dutch text and pass it through ``_()``; :func:`gettext` looks the string
-up in ``locales/<lang>.json`` (``{"Dutch source": "translation"}``) and falls back to the Dutch source.
+up in ``locales/<lang>.json`` plus the topic files ``locales/<lang>.<topic>.json`` (``{"Dutch source":
+"translation"}``; a source string may appear in one file only) and falls back to the Dutch source.
 Placeholders use ``%(name)s`` and are filled after translation, so translators may move them.
 
 The language is chosen by the visitor through ``/taal?lang=en`` (a cookie), never guessed from the
@@ -30,9 +31,16 @@ def catalogue(lang: str) -> dict[str, str]:
     """The translations for ``lang`` (empty for Dutch, the source language)."""
     if lang == DEFAULT_LANGUAGE:
         return {}
-    path = LOCALES_DIR / f"{lang}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if not key.startswith("_")}
+    merged: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        merged.update({key: value for key, value in data.items() if not key.startswith("_")})
+    return merged
+
+
+def catalogue_files(lang: str) -> list[Path]:
+    """``<lang>.json`` then the topic files ``<lang>.<topic>.json`` in name order."""
+    return [LOCALES_DIR / f"{lang}.json", *sorted(LOCALES_DIR.glob(f"{lang}.*.json"))]
 
 
 def gettext(lang: str, message: str, /, **params: object) -> str:
