@@ -9,7 +9,10 @@ from warmteregio.accounts.cli import app as users_app
 from warmteregio.data.cli import app as import_app
 from warmteregio.demo.cli import app as demo_app
 from warmteregio.engine_cli import assess_command, validate_app
+from warmteregio.services.afweging_cli import app as afweging_app
 from warmteregio.services.assessment_cli import app as runs_app
+from warmteregio.services.casus_cli import app as casus_app
+from warmteregio.services.sweep_cli import app as sweep_app
 from warmteregio.store.cli import app as db_app
 from warmteregio.web.cli import serve
 
@@ -26,6 +29,9 @@ app.command("serve")(serve)
 app.command("assess")(assess_command)
 app.add_typer(validate_app, name="validate")
 app.add_typer(runs_app, name="beoordeling")
+app.add_typer(afweging_app, name="afweging", help="weging, robuustheid en uitleg / weighing, robustness, explanations")
+app.add_typer(casus_app, name="casus", help="workshopcasussen / workshop cases")
+app.add_typer(sweep_app, name="sweep", help="landelijke SMAA-sweeps op Dask / national SMAA sweeps on Dask")
 
 
 @app.command()

@@ -54,6 +54,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from warmteregio.web.pages.routes import render_html_error
     from warmteregio.web.pages.routes import router as pages_router
 
+    from warmteregio.web.pages import casus as casus_pages
+    from warmteregio.web.pages import sweep_pages, weging
+
+    app.include_router(weging.router)
+    app.include_router(casus_pages.router)
+    app.include_router(sweep_pages.router)
     app.include_router(pages_router)
     app.state.render_html_error = render_html_error
     return app

@@ -1,0 +1,7 @@
+"""API endpoints: afweging (issue 4, Afwegingskader II)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
