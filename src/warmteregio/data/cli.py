@@ -130,6 +130,19 @@ def import_warmtebronnen(
     )
 
 
+@app.command("kenmerken")
+def import_kenmerken(
+    path: Path = FileArg,
+    peiljaar: int | None = typer.Option(None, help="peiljaar voor het CBS-formaat (standaard 2021) / reference year"),
+    bron: str | None = typer.Option(None, help="bronvermelding voor het CBS-formaat / source"),
+) -> None:
+    """Gebiedskenmerken: CBS KWB per gemeente of lang formaat gebied_code;kenmerk;peiljaar;waarde;eenheid;bron /
+    area characteristics."""
+    from warmteregio.data import kenmerken
+
+    run_import("kenmerken", lambda s, p: kenmerken.import_kenmerken(s, path, peiljaar=peiljaar, bron=bron, progress=p))
+
+
 @app.command("parameters")
 def import_parameters(
     paths: list[Path] = PathArg,
