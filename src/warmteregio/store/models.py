@@ -409,6 +409,7 @@ class Casus(Base):
     aangemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     gesloten: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     besluit: Mapped[str | None] = mapped_column(Text, nullable=True)  # the group's conclusion, for the log
+    resultaat: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: results frozen when closed
 
     deelnemers: Mapped[list[CasusDeelnemer]] = relationship(
         back_populates="casus", cascade="all, delete-orphan", passive_deletes=True

@@ -81,6 +81,7 @@ def upgrade() -> None:
     sa.Column('aangemaakt', sa.DateTime(timezone=True), nullable=False),
     sa.Column('gesloten', sa.DateTime(timezone=True), nullable=True),
     sa.Column('besluit', sa.Text(), nullable=True),
+    sa.Column('resultaat', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['aangemaakt_door_id'], ['users.id'], name=op.f('fk_casussen_aangemaakt_door_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['run_id'], ['beoordelingsruns.id'], name=op.f('fk_casussen_run_id_beoordelingsruns'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_casussen'))
