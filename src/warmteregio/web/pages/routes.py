@@ -183,6 +183,9 @@ def buurt_page(
     if buurt is None:
         return not_found(request, user)
     context = {"buurt": buurt, "kosten": kosten.buurt_kosten(db, code), "familie_namen": kosten.FAMILY_NAMES}
+    from warmteregio.web.pages import weging  # the Afweging section (issue 4)
+
+    context.update(weging.buurt_context(request, db, code, user))
     return render(request, "buurt.html", context, user=user)
 
 
