@@ -1,4 +1,4 @@
-"""Run all benchmarks: import (SQLite + PostgreSQL), GeoJSON/region page on the demo region, engine.
+"""Run all benchmarks: import (SQLite + PostgreSQL), GeoJSON/region page, engine, weighing/SMAA, weging page, sweep.
 
 Each benchmark runs in its own Python process (so peak-memory numbers do not mix); the exit code is
 non-zero when any of them failed.
@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         ("bench_import.py", ["--repeats", "1" if args.quick else "5"]),
         ("bench_geojson.py", ["--repeats", "5" if args.quick else "20"]),
         ("bench_engine.py", []),
+        ("bench_mcda.py", ["--quick"] if args.quick else []),
+        ("bench_weging_page.py", ["--repeats", "10" if args.quick else "30"]),
+        ("bench_sweep.py", []),
     ]
     failed = []
     for script, extra in runs:

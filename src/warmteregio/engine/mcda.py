@@ -5,18 +5,24 @@ criterion values ``values[b, v, c]`` in their own units, the direction of each c
 is better, -1 lower is better) and which variants are available per buurt (``available``; a heat network that is
 invalid in a buurt, or a variant excluded by a hard constraint, is not available and never ranks).
 
-Formulas (documented in docs/method/afweging.md, cross-checked against pymcdm in tests/engine/test_mcda.py):
+Formulas (documented in docs/method/mcda.md, cross-checked against pymcdm in tests/engine/test_mcda.py):
 
 * normalisation per buurt and criterion over the available variants, benefit-oriented (1 = best):
   ``minmax``: (x - min) / (max - min), or (max - x) / (max - min) for lower-is-better; a criterion with equal
   values for every available variant gives 1 (it does not discriminate);
   ``vector``: x / sqrt(sum x^2) (lower-is-better: 1 - x / sqrt(sum x^2));
-  ``max``: x / max (lower-is-better: 1 - x / max); ``sum``: x / sum (lower-is-better: (1/x) / sum(1/x)).
+  ``max``: x / max (lower-is-better: 1 - x / max); ``sum``: x / sum (lower-is-better: (1/x) / sum(1/x));
+  a zero denominator gives 1 (an all-zero column does not discriminate); a zero cost under ``sum`` takes the
+  limit (the zero-cost variants share 1 equally).
 * weighted sum: ``S[b, v] = sum_c w_c N[b, v, c]`` with weights normalised to sum 1.
 * TOPSIS: weighted normalised matrix, distance to the ideal and anti-ideal per buurt, closeness
-  ``D- / (D+ + D-)``.
-* PROMETHEE II: pairwise preference per criterion (``usual``, ``linear`` with thresholds p and q, ...), net
-  outranking flow ``phi = phi+ - phi-`` over the available variants.
+  ``D- / (D+ + D-)`` (1 when every available variant equals the ideal).
+* PROMETHEE II: pairwise preference per criterion (:data:`PREFERENCES`: ``usual``; ``ushape`` with q;
+  ``vshape`` with p; ``level`` and ``linear`` with q < p), net outranking flow ``phi = phi+ - phi-`` over the
+  available variants (0 for a single one).
+
+Every sum over criteria or variants runs in a fixed order, so a buurt's scores are bitwise the same whichever
+other buurten are computed with it.
 """
 
 from __future__ import annotations
@@ -324,20 +330,29 @@ def _promethee_flows(
     values: np.ndarray, available: np.ndarray, richting: np.ndarray, w: np.ndarray,
     kinds: Sequence[str], p: np.ndarray, q: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
-    """Net flows on raw arrays (..., V, C); criterion by criterion so memory stays (..., V, V)."""
+    """Net flows on raw arrays (..., V, C) with weights (C,) or (..., C); criterion by criterion, so memory
+    stays (..., V, V), and every sum in a fixed order (the result for a buurt never depends on the others)."""
+    w = np.asarray(w, dtype=float)
     pair = available[..., :, None] & available[..., None, :]
     pi = np.zeros(pair.shape)
     x = np.where(available[..., None], values, 0.0)
     for c in range(values.shape[-1]):
-        if w[c] == 0:
+        wc = w[..., c]
+        if wc.ndim == 0 and wc == 0:
             continue
         col = x[..., c] * richting[c]
         d = col[..., :, None] - col[..., None, :]
-        pi += w[c] * _preference(d, kinds[c], p[c], q[c])
+        pi += np.asarray(wc)[..., None, None] * _preference(d, kinds[c], p[c], q[c])
     pi = np.where(pair, pi, 0.0)
+    n_v = values.shape[-2]
+    plus = np.zeros(pi.shape[:-1])
+    minus = np.zeros(pi.shape[:-1])
+    for u in range(n_v):
+        plus += pi[..., :, u]
+        minus += pi[..., u, :]
     n = available.sum(axis=-1)
     denom = np.maximum(n - 1, 1)[..., None]
-    phi = (pi.sum(axis=-1) - pi.sum(axis=-2)) / denom
+    phi = (plus - minus) / denom
     return np.where(available, phi, np.nan)
 
 
