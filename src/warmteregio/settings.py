@@ -37,6 +37,14 @@ class Settings(BaseSettings):
         default="https://warmteregio.example.nl/api/v1",
         description="Public base URL of the API, published in the OpenAPI `servers` list.",
     )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Adres van een bestaand Dask-cluster voor landelijke sweeps / address of an existing Dask "
+        "scheduler for national sweeps (e.g. tcp://10.0.0.5:8786). Empty: a LocalCluster per sweep.",
+    )
+    dask_workers: int = Field(
+        default=2, ge=1, le=64, description="Workers of the LocalCluster a sweep starts when no scheduler is set."
+    )
 
 
 @lru_cache
