@@ -295,6 +295,25 @@ def build_sources(shared: Path, out: Path, codes: set[str], centroids: list[tupl
     return outputs
 
 
+def build_kenmerken(shared: Path, out: Path) -> Output:
+    """The CBS KWB 2021 rows of the region's gemeenten (area characteristics: tenure, income, district heating)."""
+    name = "cbs_kwb_2021_gemeente_selectie_via_nlstat.csv"
+    total, kept = filter_csv(shared / "gemeenten" / name, out / name, lambda r: r["gm_code"].strip() in GEMEENTEN)
+    if kept != len(GEMEENTEN):
+        raise SystemExit(f"{name}: {kept} of {len(GEMEENTEN)} gemeenten found")
+    return Output(
+        name, f"gemeenten/{name}", NLSTAT,
+        "CBS Kerncijfers wijken en buurten 2021 per gemeente: eigendom (koop, sociale huur), gemiddeld "
+        "huishoudinkomen, aandeel stadsverwarming, WOZ, energieverbruik (oorspronkelijke bron: CBS, CC-BY 4.0)",
+        "CBS key figures for districts and neighbourhoods 2021 per municipality: tenure (owner-occupied, social "
+        "housing), average household income, district-heating share, WOZ value, energy use (original source: CBS, "
+        "CC-BY 4.0)",
+        "alleen de 7 Drechtsteden-gemeenten; kopregel en waarden ongewijzigd",
+        "only the 7 Drechtsteden municipalities; header and values unchanged",
+        total, kept,
+    )
+
+
 def write_licences(shared: Path, out: Path) -> list[str]:
     names = []
     for name in ("LICENSE_GPL-3.0.txt", "LICENSE_etlocal_MIT.txt"):
@@ -403,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     buurt_outputs, codes, centroids = build_buurten(shared, out)
     outputs += buurt_outputs
     outputs += build_sources(shared, out, codes, centroids)
+    outputs.append(build_kenmerken(shared, out))
     licences = write_licences(shared, out)
     write_attribution(out, outputs, licences)
     manifest = write_manifest(out, outputs, licences)

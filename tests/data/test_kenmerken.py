@@ -35,7 +35,8 @@ def test_real_cbs_file_imports_and_re_import_upserts(session, shared_data, count
     assert dordrecht["gem_huishoudinkomen_eur"].waarde == pytest.approx(32_300.0)
     assert dordrecht["aandeel_stadsverwarming"].waarde == pytest.approx(0.058)
     assert {r.peiljaar for r in dordrecht.values()} == {2021}
-    assert dordrecht["gem_huishoudinkomen_eur"].eenheid == "EUR/jr" and dordrecht["aandeel_sociale_huur"].eenheid == "0-1"
+    assert dordrecht["gem_huishoudinkomen_eur"].eenheid == "EUR/jr"
+    assert dordrecht["aandeel_sociale_huur"].eenheid == "0-1"
     assert "CBS Kerncijfers wijken en buurten 2021" in dordrecht["aandeel_sociale_huur"].bron
     assert "nlstat" in dordrecht["aandeel_sociale_huur"].bron
     # Alblasserdam publishes no district-heating share: skipped, not stored as 0
@@ -58,8 +59,8 @@ def test_real_cbs_file_imports_and_re_import_upserts(session, shared_data, count
 
 def test_cbs_fixture_with_peiljaar(session, tmp_path):
     path = tmp_path / "kwb.csv"
-    path.write_text(CBS_HEADER + "GM0505,Dordrecht,Zuid-Holland,1,58,29,32.3,5.8\nGM0590,Papendrecht,ZH,1,65,29,34.4,\n",
-                    encoding="utf-8")  # fmt: skip
+    rows = "GM0505,Dordrecht,Zuid-Holland,1,58,29,32.3,5.8\nGM0590,Papendrecht,ZH,1,65,29,34.4,\n"
+    path.write_text(CBS_HEADER + rows, encoding="utf-8")
     result = import_kenmerken(session, path, peiljaar=2022)
     session.flush()
     assert result.rows == 7

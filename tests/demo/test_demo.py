@@ -161,3 +161,29 @@ def test_real_boundary_is_never_overwritten(session: Session, tmp_path: Path) ->
     for other in demo_buurten(session):
         if other.code != "BU05050101" and other.geometry is not None:
             assert shapely.from_wkb(other.geometry).intersection(square).area == pytest.approx(0, abs=1e-3)
+
+
+def test_packaged_cbs_kenmerken_are_the_national_rows(shared_data: Path) -> None:
+    name = "cbs_kwb_2021_gemeente_selectie_via_nlstat.csv"
+    national = (shared_data / "gemeenten" / name).read_bytes().splitlines()
+    packaged = (DATA / name).read_bytes().splitlines()
+    assert packaged[0] == national[0]
+    assert set(packaged[1:]) <= set(national[1:])
+    assert {line.split(b",")[0].decode() for line in packaged[1:]} == ES18
+
+
+@pytest.mark.db
+def test_load_demo_loads_the_area_characteristics(session: Session) -> None:
+    from warmteregio.store.models import Gebiedskenmerk
+
+    result = load_demo(session)
+    rows = session.scalars(select(Gebiedskenmerk).where(Gebiedskenmerk.gebied_code.in_(ES18))).all()
+    by_key = {(r.gebied_code, r.kenmerk): r.waarde for r in rows}
+    assert {code for code, _ in by_key} == ES18
+    assert by_key[("GM0505", "aandeel_sociale_huur")] == pytest.approx(0.29)
+    assert by_key[("GM0505", "gem_huishoudinkomen_eur")] == pytest.approx(32_300.0)
+    assert by_key[("GM0523", "aandeel_koopwoningen")] == pytest.approx(0.66)
+    assert ("GM0482", "aandeel_stadsverwarming") not in by_key  # not published by CBS for Alblasserdam
+    assert result.kenmerken == len(rows) == 7 * 3 + 2  # district heating only for Dordrecht and Papendrecht
+    again = load_demo(session)
+    assert again.kenmerken == result.kenmerken

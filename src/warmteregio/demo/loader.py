@@ -29,7 +29,7 @@ from warmteregio.data.base import ImportResult, ProgressCallback
 from warmteregio.demo.schematic import schematic_buurten
 from warmteregio.domain.codes import gemeente_of
 from warmteregio.domain.enums import Role
-from warmteregio.store.models import Buurt, Gemeente, User, Warmtebron
+from warmteregio.store.models import Buurt, Gebiedskenmerk, Gemeente, User, Warmtebron
 
 REGION = "ES18"
 REGION_NAME = "Drechtsteden"
@@ -53,6 +53,7 @@ FILES = {
     "housing": "etm_wm_ob2021_housing_stock_type_year_per_neighbourhood.csv",
     "utility": "etm_wm_ob2021_building_stock_size_year_per_neighbourhood.csv",
     "heatnet": "etm_wm_ob2021_neighbourhood_properties.csv",
+    "kenmerken": "cbs_kwb_2021_gemeente_selectie_via_nlstat.csv",
 }
 SOURCE_FILES = (
     "ht_sources_high_potential.csv",
@@ -78,6 +79,7 @@ class DemoResult:
     schematisch: int
     echte_grenzen: int
     zonder_geometrie: list[str] = field(default_factory=list)
+    kenmerken: int = 0  # gebiedskenmerken rows of the region's gemeenten
     imports: list[ImportResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     account_email: str = DEMO_EMAIL
@@ -136,6 +138,7 @@ def _steps() -> list[tuple[str, Callable[[Session, Path], ImportResult | list[Im
     from warmteregio.data.buurten import import_buurt_table
     from warmteregio.data.centroids import import_buurt_names, import_centroids
     from warmteregio.data.heatnetwork import import_heat_network_share
+    from warmteregio.data.kenmerken import import_kenmerken
     from warmteregio.data.regions import import_region_mapping
 
     return [
@@ -147,6 +150,7 @@ def _steps() -> list[tuple[str, Callable[[Session, Path], ImportResult | list[Im
         ("woningvoorraad / housing stock", lambda s, p: import_housing_stock(s, p, jaar=BUURT_JAAR)),
         ("utiliteit / utility stock", lambda s, p: import_utility_stock(s, p, jaar=BUURT_JAAR)),
         ("warmtenetaandeel / heat-network share", lambda s, p: import_heat_network_share(s, p, jaar=BUURT_JAAR)),
+        ("gebiedskenmerken (CBS KWB 2021) / area characteristics", lambda s, p: import_kenmerken(s, p)),
     ]
 
 
@@ -312,6 +316,7 @@ def count_demo(session: Session) -> DemoResult:
     real = sum(1 for _c, has, sch in buurt_rows if has and not sch)
     without = sorted(c for c, has, _sch in buurt_rows if not has)
     sources = session.scalar(select(func.count(Warmtebron.id)).where(Warmtebron.code.in_(packaged_source_codes())))
+    kenmerken = session.scalar(select(func.count(Gebiedskenmerk.id)).where(Gebiedskenmerk.gebied_code.in_(GEMEENTEN)))
     return DemoResult(
         regio=REGION,
         gemeenten=gm_count or 0,
@@ -320,6 +325,7 @@ def count_demo(session: Session) -> DemoResult:
         schematisch=schematic,
         echte_grenzen=real,
         zonder_geometrie=without,
+        kenmerken=kenmerken or 0,
     )
 
 
