@@ -25,9 +25,31 @@ SAMPLE_PARAMS = {
     "broncode": "AVI0001",
     "naam": "vesta",
     "beoordelingid": "1",
+    "invoerid": "1",
+    "casusid": "1",
+    "userid": "1",
+    "sweepid": "1",
 }
 #: The only state-changing operations; each needs a session (declared as security).
-WRITE_OPERATIONS = {("/beoordelingen", "post"), ("/parametersets/{naam}/versies", "post")}
+WRITE_OPERATIONS = {
+    ("/beoordelingen", "post"),
+    ("/parametersets/{naam}/versies", "post"),
+    ("/buurten/{buurtcode}/criteriumwaarden", "post"),
+    ("/buurten/{buurtcode}/criteriumwaarden/{invoerid}", "delete"),
+    ("/casussen", "post"),
+    ("/casussen/{casusid}", "patch"),
+    ("/casussen/{casusid}/deelnemers", "post"),
+    ("/casussen/{casusid}/deelnemers/{userid}", "delete"),
+    ("/casussen/{casusid}/inbreng", "post"),
+    ("/sweeps", "post"),
+    ("/sweeps/{sweepid}/annuleren", "post"),
+}
+#: POST operations that compute an answer from a request body and store nothing (ADR: a POST for a query that
+#: does not fit in a URL); they need no session.
+QUERY_OPERATIONS = {
+    ("/beoordelingen/{beoordelingid}/weging", "post"),
+    ("/beoordelingen/{beoordelingid}/robuustheid", "post"),
+}
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 
 
@@ -103,13 +125,16 @@ def test_only_get_operations_besides_declared_writes_and_no_trailing_slashes(ope
     for path, method, operation in operations(openapi_doc):
         if (path, method) in WRITE_OPERATIONS:
             writes.add((path, method))
-            assert method == "post"
+            assert method in {"post", "patch", "delete"}
             assert operation["security"] == [{"sessie": []}], path
             assert {"401", "403"} <= set(operation["responses"]), path
+        elif (path, method) in QUERY_OPERATIONS:
+            writes.add((path, method))
+            assert method == "post" and not operation.get("security"), path
         else:
             assert method == "get", (path, method)
         assert path == "/" or not path.endswith("/")
-    assert writes == WRITE_OPERATIONS
+    assert writes == WRITE_OPERATIONS | QUERY_OPERATIONS
 
 
 def test_schema_names_pascal_case_and_properties_camel_case(openapi_doc):
