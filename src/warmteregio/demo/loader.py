@@ -40,6 +40,12 @@ REGION_JAAR = 2023  # region mapping; the 2022 boundaries of these gemeenten are
 DEMO_EMAIL = "demo@warmteregio.nl"
 DEMO_PASSWORD = "drechtsteden-demo"  # documented on purpose: a public demo login, never for real data
 DEMO_NAME = "Demo regiocoördinator Drechtsteden"
+#: Workshop participants of the demo (gemeente officials), same public demo password: (e-mail, name, gemeente).
+DEMO_PARTICIPANTS: tuple[tuple[str, str, str], ...] = (
+    ("deelnemer.dordrecht@warmteregio.nl", "Demo deelnemer Dordrecht", "GM0505"),
+    ("deelnemer.zwijndrecht@warmteregio.nl", "Demo deelnemer Zwijndrecht", "GM0642"),
+    ("deelnemer.sliedrecht@warmteregio.nl", "Demo deelnemer Sliedrecht", "GM0610"),
+)
 
 SCHEMATIC_SOURCE = "schematisch: Voronoi van CBS/ETM-buurtcentroïden, geknipt op gemeentegrens (geen echte grens)"
 BOUNDARY_SOURCE = "CBS/PDOK gemeentegrenzen 2022, gegeneraliseerd (via RishikeshGovind/nlstat)"
@@ -294,6 +300,7 @@ def ensure_demo_account(session: Session) -> bool:
             session, email=DEMO_EMAIL, naam=DEMO_NAME, password=DEMO_PASSWORD, rol=Role.COORDINATOR,
             res_code=REGION,
         )
+        _ensure_participants(session)
         return True
     user.rol = Role.COORDINATOR.value
     user.res_code = REGION
@@ -301,7 +308,24 @@ def ensure_demo_account(session: Session) -> bool:
     user.actief = True
     if not verify_password(user.password_hash, DEMO_PASSWORD):
         user.password_hash = hash_password(DEMO_PASSWORD)
+    _ensure_participants(session)
     return False
+
+
+def _ensure_participants(session: Session) -> None:
+    """The demo's workshop participants (gemeente role), so a case can be run with several accounts."""
+    for email, naam, gemeente in DEMO_PARTICIPANTS:
+        user = session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None:
+            create_user(session, email=email, naam=naam, password=DEMO_PASSWORD, rol=Role.GEMEENTE,
+                        res_code=REGION, gemeente_code=gemeente)  # fmt: skip
+            continue
+        user.rol = Role.GEMEENTE.value
+        user.res_code = REGION
+        user.gemeente_code = gemeente
+        user.actief = True
+        if not verify_password(user.password_hash, DEMO_PASSWORD):
+            user.password_hash = hash_password(DEMO_PASSWORD)
 
 
 def count_demo(session: Session) -> DemoResult:
