@@ -728,10 +728,7 @@ def buurt_context(request: Request, db: Session, code: str, user: User | None) -
     """Context for the "Afweging" section of the buurt page (``afweging``: :class:`BuurtAfweging` or None).
 
     Uses the weighting in the query string (a link from the weging page) or the default weights."""
-    try:
-        return {"afweging": _buurt_afweging(request, db, code, user)}
-    except NotImplementedError:  # the afweging services are not installed in this build
-        return {"afweging": None}
+    return {"afweging": _buurt_afweging(request, db, code, user)}
 
 
 def _buurt_afweging(request: Request, db: Session, code: str, user: User | None) -> BuurtAfweging | None:
