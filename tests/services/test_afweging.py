@@ -351,3 +351,20 @@ def test_resolve_run(run_id: int, session: Session):
     with pytest.raises(afweging.AfwegingError) as info:
         afweging.resolve_run(session, None, "ES17")
     assert info.value.status == 404
+
+
+def test_smaa_respects_must_haves_and_explanations_share_one_smaa(run_id: int, session: Session):
+    """A must-have excludes variants before sampling (they are never first and never ranked); the buurt page's
+    explanation and chart come from one SMAA run."""
+    free = afweging.robustness(session, run_id, n_samples=300, seed=1)
+    c = list(free.cm.dm.criteria).index("nationale_meerkosten")
+    values = free.cm.dm.values[:, :, c][free.cm.dm.available]
+    must = Constraint("nationale_meerkosten", "<=", float(np.median(values)))
+    bound = afweging.robustness(session, run_id, n_samples=300, seed=1, beperkingen=[must])
+    excluded = free.cm.dm.available & ~bound.cm.dm.available
+    assert excluded.any()
+    assert np.all(bound.smaa.acceptability[excluded] == 0)
+    code = str(free.cm.dm.buurten[0])
+    uitleg, rob = afweging.explain_with_robustness(session, run_id, buurten=[code], n_samples=300)
+    assert len(uitleg) == 1 and rob.smaa.acceptability.shape[0] == 1
+    assert uitleg[0].robuustheid == pytest.approx(rob.smaa.first[0, rob.smaa.winner[0]])

@@ -35,7 +35,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -828,12 +828,15 @@ def robustness(
     buurten: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
     varianten: Sequence[str] | None = None,
+    beperkingen: Sequence[Constraint] = (),
 ) -> Robuustheid:
-    """SMAA-2 for a run; ``onzekerheid=True`` uses each criterion's default uncertainty from the catalogue.
+    """SMAA-2 for a run; ``onzekerheid=True`` uses each criterion's default uncertainty from the catalogue, for
+    the computed economic criteria times the factor of the variant's kind (heat networks, green gas, hydrogen:
+    :func:`warmteregio.engine.criteria.default_uncertainty`).
 
     Weights are sampled uniformly on the simplex, or within ``bereiken`` (per criterion (lower, upper) of the
     normalised weight); ``gewichten`` (default weights when None) are the point of reference for the weight
-    flip (computed for the weighted sum only)."""
+    flip (computed for the weighted sum only). ``beperkingen`` (must-haves) exclude variants before sampling."""
     from warmteregio.engine.mcda import WeighingError
     from warmteregio.engine.robustness import smaa2, weight_flip
 
@@ -841,13 +844,22 @@ def robustness(
     if not 1 <= int(n_samples) <= MAX_SAMPLES:
         raise AfwegingError(f"aantal trekkingen moet tussen 1 en {MAX_SAMPLES} liggen",
                             f"number of samples must be between 1 and {MAX_SAMPLES}")  # fmt: skip
-    cm_all, _info = _matrix(session, run_id)
+    from warmteregio.engine.criteria import default_uncertainty
+    from warmteregio.engine.mcda import apply_constraints, with_available
+
+    cm_all, info = _matrix(session, run_id)
     cm = _restrict(cm_all, sorted(set(buurten)) if buurten is not None else None, criteria, varianten)
+    if beperkingen:
+        try:
+            cm = replace(cm, dm=with_available(cm.dm, apply_constraints(cm.dm, beperkingen)))
+        except WeighingError as exc:
+            raise AfwegingError(exc.nl, exc.en) from None
     w = _weights(cm, gewichten)
     ranges = _ranges(cm, bereiken)
     if onzekerheid is True:
-        rel = np.array([c.onzekerheid for c in cm.criteria], dtype=float)
-        uncertainty: InputUncertainty | None = InputUncertainty(np.tile(rel, (len(cm.dm.varianten), 1)))
+        by_code = {v.code: v for v in info.varianten}
+        rel = default_uncertainty(cm.criteria, [by_code[code] for code in cm.dm.varianten])
+        uncertainty: InputUncertainty | None = InputUncertainty(rel)
     elif onzekerheid is False or onzekerheid is None:
         uncertainty = None
     else:
@@ -866,13 +878,29 @@ def explain_buurten(
     gewichten: Mapping[str, float] | None = None,
     buurten: Sequence[str] | None = None,
     n_samples: int = 2_000,
+    methode: str = "gewogen_som",
 ) -> list[Uitleg]:
     """Explanations (with SMAA robustness) for the given buurten of a run."""
+    return explain_with_robustness(session, run_id, gewichten, buurten, n_samples, methode)[0]
+
+
+def explain_with_robustness(
+    session: Session,
+    run_id: int,
+    gewichten: Mapping[str, float] | None = None,
+    buurten: Sequence[str] | None = None,
+    n_samples: int = 2_000,
+    methode: str = "gewogen_som",
+    beperkingen: Sequence[Constraint] = (),
+) -> tuple[list[Uitleg], Robuustheid]:
+    """Explanations and the SMAA result they are based on (one SMAA run serves both, e.g. on the buurt page)."""
     from warmteregio.engine.explain import explain
 
-    weging = weigh(session, run_id, gewichten, buurten=buurten)
-    robuust = robustness(session, run_id, gewichten, n_samples=n_samples, buurten=buurten)
-    return explain(weging.cm, weging.ranking, robuust.smaa, robuust.flip, variant_names(session, run_id))
+    weging = weigh(session, run_id, gewichten, methode=methode, beperkingen=beperkingen, buurten=buurten)
+    robuust = robustness(session, run_id, gewichten, n_samples=n_samples, methode=methode, buurten=buurten,
+                         beperkingen=beperkingen)  # fmt: skip
+    uitleg = explain(weging.cm, weging.ranking, robuust.smaa, robuust.flip, variant_names(session, run_id))
+    return uitleg, robuust
 
 
 # ---------------------------------------------------------------------------------------------- user entries

@@ -601,7 +601,10 @@ async def robuustheid_post(
         )
     else:
         try:
-            rob = afweging.robustness(db, info.id, keuze.service_weights(), n_samples=n, methode=keuze.methode)
+            rob = afweging.robustness(
+                db, info.id, keuze.service_weights(), n_samples=n, methode=keuze.methode,
+                beperkingen=keuze.constraints(),
+            )  # fmt: skip
             weging = afweging.weigh(db, info.id, keuze.service_weights(), keuze.methode, keuze.constraints())
         except (afweging.AfwegingError, WeighingError) as exc:
             fout = _message(exc, lang)
@@ -748,8 +751,10 @@ def _buurt_afweging(request: Request, db: Session, code: str, user: User | None)
     try:
         weights = keuze.service_weights()
         weging = afweging.weigh(db, info.id, weights, keuze.methode, keuze.constraints(), buurten=[code])
-        uitleg = afweging.explain_buurten(db, info.id, weights, buurten=[code], n_samples=SMAA_STANDAARD)
-        rob = afweging.robustness(db, info.id, weights, n_samples=SMAA_STANDAARD, methode=keuze.methode, buurten=[code])
+        uitleg, rob = afweging.explain_with_robustness(
+            db, info.id, weights, buurten=[code], n_samples=SMAA_STANDAARD, methode=keuze.methode,
+            beperkingen=keuze.constraints(),
+        )  # fmt: skip
     except (afweging.AfwegingError, WeighingError) as exc:
         return BuurtAfweging(**base, fout=_message(exc, lang))
     dm = weging.cm.dm
