@@ -179,7 +179,7 @@ def sweep_voortgang(
     info = sweep.get_sweep(db, sweep_id) if 0 < sweep_id < 2**31 else None
     if info is None:
         return _error(request, user, 404)
-    return render(request, "sweep_voortgang.html", _detail_context(db, info, user), user=user)
+    return render(request, "sweep_voortgang.html", {**_detail_context(db, info, user), "oob": True}, user=user)
 
 
 @router.post("/sweeps/{sweep_id}/annuleren", name="sweep_annuleren")
