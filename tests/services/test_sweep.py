@@ -90,7 +90,7 @@ def dask_cluster():
     """One LocalCluster (2 worker processes) shared by the tests that reach it through its address."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         yield cluster
 
 

@@ -228,7 +228,7 @@ def dask_cluster():
     """One LocalCluster (two worker processes) for the module, reached through the scheduler-address setting."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         yield cluster
 
 

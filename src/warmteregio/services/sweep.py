@@ -432,7 +432,7 @@ def run_partitions(
     cluster = None
     if scheduler == BACKEND_LOCAL:
         cluster = LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
         )
         client = Client(cluster)
     else:
