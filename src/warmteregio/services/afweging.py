@@ -574,7 +574,7 @@ def clear_cache() -> None:
     _CACHE.invalidate()
 
 
-def _state_token(session: Session) -> tuple:
+def state_token(session: Session) -> tuple:
     """What the entries, area characteristics and heat sources look like now: one cheap query."""
     row = session.execute(
         select(
@@ -592,7 +592,7 @@ def _state_token(session: Session) -> tuple:
 def _matrix(session: Session, run_id: int) -> tuple[CriteriaMatrix, MatrixInfo]:
     run = _run(session, run_id)
     bind = session.get_bind()
-    key = (str(bind.url), run.id, str(run.gestart), run.aantal_rijen, _state_token(session))
+    key = (str(bind.url), run.id, str(run.gestart), run.aantal_rijen, state_token(session))
     item = _CACHE.get(key)
     if item is not None:
         return item

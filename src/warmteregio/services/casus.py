@@ -774,7 +774,7 @@ def _cache_key(session: Session, c: Casus) -> tuple:
     members = tuple(sorted(d.user_id for d in c.deelnemers))
     url = session.get_bind().url.render_as_string(hide_password=True)
     # the criteria matrix changes with user entries, area characteristics and heat sources
-    matrix_state = afweging._state_token(session)  # noqa: SLF001 - same package, one cheap query
+    matrix_state = afweging.state_token(session)
     return (url, c.id, str(c.aangemaakt), c.run_id, last_id, str(last_time), members, matrix_state)
 
 
