@@ -169,6 +169,22 @@ def test_robuustheid(seeded: Engine, run_id: int, client_for):
             assert best["centraleGewichten"] is not None
             assert sum(best["centraleGewichten"].values()) == pytest.approx(1.0)
         assert {"omslag"} <= set(body["resultaten"][0])
+        # a must-have excludes variants from every sample: they never come first
+        with make_sessionmaker(seeded)() as s:
+            cm = afweging.criteria_matrix(s, run_id, [BUURT])
+        c = list(cm.dm.criteria).index("nationale_meerkosten")
+        values = sorted(cm.dm.values[0, :, c][cm.dm.available[0]])
+        assert len(values) >= 2
+        strict = {"criterium": "nationale_meerkosten", "operator": "<=", "drempel": float(values[len(values) // 2])}
+        bound = client.post(url, json={"aantalTrekkingen": 200, "seed": 7, "buurten": [BUURT], "beperkingen": [strict]})
+        assert bound.status_code == 200, bound.text
+        free = {v["code"]: v["eersteRang"] for v in body["resultaten"][0]["varianten"]}
+        kept = {v["code"]: v["eersteRang"] for v in bound.json()["resultaten"][0]["varianten"]}
+        weging = client.post(f"{API}/beoordelingen/{run_id}/weging", json={"buurten": [BUURT], "beperkingen": [strict]})
+        allowed = {v["code"] for v in weging.json()["resultaten"][0]["varianten"] if v["rang"] is not None}
+        assert 0 < len(allowed) < len(values)
+        assert set(free) == set(kept) and all(kept[v] == 0 for v in kept if v not in allowed)
+        assert sum(kept.values()) == pytest.approx(1.0)
         assert_problem(client.post(url, json={"aantalTrekkingen": 0}), 422)
         assert_problem(client.post(url, json={"aantalTrekkingen": 10, "bereiken": {"overlast": [0.5]}}), 400)
         assert_problem(client.post(url, json={"aantalTrekkingen": 10, "bereiken": {"overlast": [0.9, 0.1]}}), 400)

@@ -143,6 +143,9 @@ class RobuustheidVerzoek(Schema):
     onzekerheid: bool = Field(default=True, description="Neem de onzekerheid van de criteriumwaarden mee.")
     aantal_trekkingen: int = Field(default=10_000, ge=1, le=MAX_API_SAMPLES, description="Aantal trekkingen.")
     seed: int = Field(default=0, ge=0, le=2_147_483_647, description="Startwaarde van de toevalsgenerator.")
+    beperkingen: list[Beperking] = Field(
+        default_factory=list, description="Harde eisen: uitgesloten varianten doen in geen enkele trekking mee."
+    )
     buurten: list[str] | None = Field(default=None, description="Alleen deze buurtcodes; standaard alle.")
 
 
@@ -493,6 +496,7 @@ def robuustheid(
         rob = afweging.robustness(
             db, beoordelingid, verzoek.gewichten, bereiken, verzoek.onzekerheid, verzoek.aantal_trekkingen,
             verzoek.seed, verzoek.methode, codes,
+            beperkingen=[Constraint(b.criterium, b.operator, b.drempel) for b in verzoek.beperkingen],
         )  # fmt: skip
     except afweging.AfwegingError as exc:
         raise _problem(exc) from None
