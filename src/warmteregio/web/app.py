@@ -51,11 +51,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    from warmteregio.web.pages.routes import render_html_error
-    from warmteregio.web.pages.routes import router as pages_router
-
     from warmteregio.web.pages import casus as casus_pages
     from warmteregio.web.pages import sweep_pages, weging
+    from warmteregio.web.pages.routes import render_html_error
+    from warmteregio.web.pages.routes import router as pages_router
 
     app.include_router(weging.router)
     app.include_router(casus_pages.router)

@@ -25,7 +25,14 @@ from warmteregio.services import afweging
 from warmteregio.services.queries import Page
 from warmteregio.store.models import Criteriuminvoer, User
 from warmteregio.web import auth
-from warmteregio.web.api.common import PageParams, check_code, list_body, page_params
+from warmteregio.web.api.common import (
+    WRITE_RESPONSES,
+    PageParams,
+    check_code,
+    list_body,
+    page_params,
+    require_write_session,
+)
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Lijst, Schema
 from warmteregio.web.deps import get_db
@@ -39,10 +46,6 @@ MAX_API_SAMPLES = 20_000
 Methode = Literal["gewogen_som", "topsis", "promethee_ii"]
 Operator = Literal[">=", "<=", ">", "<"]
 
-_WRITE_RESPONSES = {
-    401: {"description": "Niet ingelogd."},
-    403: {"description": "Geen toestemming, of geen geldig CSRF-token."},
-}
 _RUN_RESPONSES = {
     404: {"description": "Beoordeling of buurt niet gevonden."},
     409: {"description": "De beoordeling is niet klaar of heeft geen resultaten."},
@@ -272,15 +275,6 @@ class CriteriaLijst(Lijst):
 
 def _problem(exc: afweging.AfwegingError) -> ApiProblem:
     return ApiProblem(exc.status, exc.nl, exc.en)
-
-
-def _require_write_session(request: Request, user: User | None) -> User:
-    """401 without a session, 403 without the session's CSRF token in ``X-CSRF-Token``."""
-    if user is None:
-        raise ApiProblem(401, "niet ingelogd", "not logged in")
-    if not auth.check_csrf(request, request.headers.get("x-csrf-token")):
-        raise ApiProblem(403, "ongeldig of ontbrekend CSRF-token", "invalid or missing CSRF token")
-    return user
 
 
 def _buurten(values: list[str] | None) -> list[str] | None:
@@ -636,7 +630,7 @@ def criteriumwaarde(buurtcode: str = BUURTCODE, invoerid: int = INVOERID, db: Se
     "Antwoordt 201 met de invoer en een `Location`-header.",
     status_code=201,
     response_model=Criteriumwaarde,
-    responses={**_WRITE_RESPONSES, 404: {"description": "Buurt niet gevonden."}},
+    responses={**WRITE_RESPONSES, 404: {"description": "Buurt niet gevonden."}},
     openapi_extra={"x-sessie": True},
 )
 def voer_criteriumwaarde_in(
@@ -647,7 +641,7 @@ def voer_criteriumwaarde_in(
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),
 ) -> dict:
-    user = _require_write_session(request, user)
+    user = require_write_session(request, user)
     code = check_code(normalise_buurtcode, buurtcode, "buurtcode")
     try:
         entry = afweging.enter_value(db, user, code, verzoek.variant, verzoek.criterium, verzoek.waarde,
@@ -668,7 +662,7 @@ def voer_criteriumwaarde_in(
     "een sessie, de header `X-CSRF-Token` en toestemming voor de gemeente van de buurt. Antwoordt 204.",
     status_code=204,
     response_class=Response,
-    responses={**_WRITE_RESPONSES, 404: {"description": "Invoer niet gevonden."},
+    responses={**WRITE_RESPONSES, 404: {"description": "Invoer niet gevonden."},
                409: {"description": "De invoer is al ingetrokken of vervangen."}},
     openapi_extra={"x-sessie": True},
 )
@@ -679,7 +673,7 @@ def trek_criteriumwaarde_in(
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),
 ) -> Response:
-    user = _require_write_session(request, user)
+    user = require_write_session(request, user)
     code = check_code(normalise_buurtcode, buurtcode, "buurtcode")
     entry = db.get(Criteriuminvoer, invoerid)
     if entry is None or entry.buurt_code != code:

@@ -26,6 +26,7 @@ from warmteregio.web import auth
 from warmteregio.web.api import schemas
 from warmteregio.web.api.common import (
     GEOJSON,
+    WRITE_RESPONSES,
     PageParams,
     bad_request,
     check_code,
@@ -34,6 +35,7 @@ from warmteregio.web.api.common import (
     list_body,
     not_found,
     page_params,
+    require_write_session,
     simplify_param,
 )
 from warmteregio.web.api.problems import ApiProblem
@@ -46,10 +48,6 @@ CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = queries.Paging(1, 1_000_000)
 
-_WRITE_RESPONSES = {
-    401: {"description": "Niet ingelogd."},
-    403: {"description": "Geen toestemming, of geen geldig CSRF-token."},
-}
 
 
 class Uitvoerformaat(StrEnum):
@@ -64,15 +62,6 @@ class Kaartformaat(StrEnum):
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _require_write_session(request: Request, user: User | None) -> User:
-    """401 without a session, 403 without the session's CSRF token in ``X-CSRF-Token``."""
-    if user is None:
-        raise ApiProblem(401, "niet ingelogd", "not logged in")
-    if not auth.check_csrf(request, request.headers.get("x-csrf-token")):
-        raise ApiProblem(403, "ongeldig of ontbrekend CSRF-token", "invalid or missing CSRF token")
-    return user
 
 
 def _links(run_id: int) -> dict:
@@ -128,7 +117,7 @@ BEOORDELINGID = Path(ge=1, le=2_147_483_647, description="Nummer van de beoordel
     "worden geen resultaten bewaard. 503 als de rekenkern in deze installatie ontbreekt.",
     status_code=201,
     response_model=schemas.Beoordeling,
-    responses={**_WRITE_RESPONSES, 404: {"description": "Regio of parameterset niet gevonden."},
+    responses={**WRITE_RESPONSES, 404: {"description": "Regio of parameterset niet gevonden."},
                503: {"description": "Rekenkern niet beschikbaar."}},
     openapi_extra={"x-sessie": True},
 )
@@ -139,7 +128,7 @@ def start_beoordeling(
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),
 ) -> dict:
-    user = _require_write_session(request, user)
+    user = require_write_session(request, user)
     regio = check_code(normalise_rescode, verzoek.regio, "regio")
     if not can_edit_region(Principal.of(user), regio):
         raise ApiProblem(
@@ -413,7 +402,7 @@ def strategieen(
     "de reden. Vereist een sessie van een beheerder of regiocoördinator en de header `X-CSRF-Token`.",
     status_code=201,
     response_model=schemas.ParametersetDetail,
-    responses={**_WRITE_RESPONSES, 404: {"description": "Bronset niet gevonden."}},
+    responses={**WRITE_RESPONSES, 404: {"description": "Bronset niet gevonden."}},
     openapi_extra={"x-sessie": True},
 )
 def kopieer_parameterset(
@@ -424,7 +413,7 @@ def kopieer_parameterset(
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),
 ) -> dict:
-    user = _require_write_session(request, user)
+    user = require_write_session(request, user)
     if Role(user.rol) not in (Role.ADMIN, Role.COORDINATOR):
         raise ApiProblem(
             403,

@@ -21,7 +21,14 @@ from warmteregio.services import casus as service
 from warmteregio.services.queries import Page
 from warmteregio.store.models import User
 from warmteregio.web import auth
-from warmteregio.web.api.common import PageParams, list_body, page_params
+from warmteregio.web.api.common import (
+    WRITE_RESPONSES,
+    PageParams,
+    list_body,
+    page_params,
+    require_login,
+    require_write_session,
+)
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Lijst, Link, Schema
 from warmteregio.web.deps import get_db
@@ -34,10 +41,6 @@ PDF = "application/pdf"
 HTML = "text/html"
 
 _READ_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "Niet ingelogd."}}
-_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Niet ingelogd."},
-    403: {"description": "Geen toestemming, of geen geldig CSRF-token."},
-}
 CASUSID = Path(ge=1, le=2_147_483_647, description="Nummer van de casus.")
 USERID = Path(ge=1, le=2_147_483_647, description="Nummer van de gebruiker.")
 
@@ -246,16 +249,11 @@ class CasusResultaat(Schema):
 
 
 def _user(user: User | None) -> User:
-    if user is None:
-        raise ApiProblem(401, "niet ingelogd", "not logged in")
-    return user
+    return require_login(user)  # type: ignore[return-value]
 
 
 def _write(request: Request, user: User | None) -> User:
-    user = _user(user)
-    if not auth.check_csrf(request, request.headers.get("x-csrf-token")):
-        raise ApiProblem(403, "ongeldig of ontbrekend CSRF-token", "invalid or missing CSRF token")
-    return user
+    return require_write_session(request, user)  # type: ignore[return-value]
 
 
 def _problem(exc: service.CasusError) -> ApiProblem:
@@ -317,7 +315,7 @@ def lijst(
     status_code=201,
     response_model=Casus,
     responses={
-        **_WRITE_RESPONSES,
+        **WRITE_RESPONSES,
         404: {"description": "Regio of beoordeling niet gevonden."},
         409: {"description": "De regio heeft nog geen afgeronde beoordeling."},
     },
@@ -369,7 +367,7 @@ def haal(casusid: int = CASUSID, user: User | None = Depends(auth.current_user),
     description="Sluit de casus met de conclusie van de groep (`status: gesloten` en `besluit`). Daarna is geen "
     "inbreng meer mogelijk (409) en ligt de inhoud van het besluitenlog vast. Alleen voor wie de casus beheert.",
     response_model=Casus,
-    responses={**_WRITE_RESPONSES, 409: {"description": "De casus is al gesloten."}},
+    responses={**WRITE_RESPONSES, 409: {"description": "De casus is al gesloten."}},
     openapi_extra={"x-sessie": True},
 )
 def sluit(
@@ -400,7 +398,7 @@ def sluit(
     "rol van een deelnemer. Alleen voor wie de casus beheert en zolang de casus open is.",
     status_code=201,
     response_model=CasusDeelnemer,
-    responses={**_WRITE_RESPONSES, 409: {"description": "De casus is gesloten."}},
+    responses={**WRITE_RESPONSES, 409: {"description": "De casus is gesloten."}},
     openapi_extra={"x-sessie": True},
 )
 def voeg_toe(
@@ -428,7 +426,7 @@ def voeg_toe(
     "meer mee in de uitkomst. Antwoordt 204.",
     status_code=204,
     response_class=Response,
-    responses={**_WRITE_RESPONSES, 409: {"description": "De casus is gesloten."}},
+    responses={**WRITE_RESPONSES, 409: {"description": "De casus is gesloten."}},
     openapi_extra={"x-sessie": True},
 )
 def verwijder(
@@ -484,7 +482,7 @@ def lijst_inbreng(
     "deelnemers van een open casus; een gesloten casus geeft 409.",
     status_code=201,
     response_model=CasusInbreng,
-    responses={**_WRITE_RESPONSES, 409: {"description": "De casus is gesloten."}},
+    responses={**WRITE_RESPONSES, 409: {"description": "De casus is gesloten."}},
     openapi_extra={"x-sessie": True},
 )
 def geef_inbreng(

@@ -229,3 +229,27 @@ def geojson_response(request: Request, rows: FeatureRows, crs: str, *, simplify_
         media_type=GEOJSON,
         headers={"Content-Crs": crs, "Vary": "Accept, Accept-Crs"},
     )
+
+
+#: OpenAPI responses every state-changing operation declares (session + CSRF, see :func:`require_write_session`).
+WRITE_RESPONSES = {
+    401: {"description": "Niet ingelogd."},
+    403: {"description": "Geen toestemming, of geen geldig CSRF-token."},
+}
+
+
+def require_login(user: object | None) -> object:
+    """401 (problem+json) without a session."""
+    if user is None:
+        raise ApiProblem(401, "niet ingelogd", "not logged in")
+    return user
+
+
+def require_write_session(request: Request, user: object | None) -> object:
+    """401 without a session, 403 without the session's CSRF token in ``X-CSRF-Token``."""
+    from warmteregio.web import auth
+
+    require_login(user)
+    if not auth.check_csrf(request, request.headers.get("x-csrf-token")):
+        raise ApiProblem(403, "ongeldig of ontbrekend CSRF-token", "invalid or missing CSRF token")
+    return user

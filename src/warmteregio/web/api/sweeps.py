@@ -24,7 +24,14 @@ from warmteregio.services import sweep
 from warmteregio.services.queries import region_gemeenten
 from warmteregio.store.models import User
 from warmteregio.web import auth
-from warmteregio.web.api.common import PageParams, check_code, list_body, page_params
+from warmteregio.web.api.common import (
+    WRITE_RESPONSES,
+    PageParams,
+    check_code,
+    list_body,
+    page_params,
+    require_write_session,
+)
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Lijst, Link, Schema
 from warmteregio.web.deps import get_db
@@ -35,10 +42,6 @@ API_PREFIX = "/api/v1"
 CSV = "text/csv"
 SWEEPID = Path(ge=1, le=2_147_483_647, description="Nummer van de sweep.")
 
-_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Niet ingelogd."},
-    403: {"description": "Geen toestemming, of geen geldig CSRF-token."},
-}
 
 
 # ------------------------------------------------------------------------------------------------ schemas
@@ -191,10 +194,7 @@ def sweep_body(info: sweep.SweepInfo) -> dict[str, Any]:
 
 
 def _require_write_session(request: Request, user: User | None) -> User:
-    if user is None:
-        raise ApiProblem(401, "niet ingelogd", "not logged in")
-    if not auth.check_csrf(request, request.headers.get("x-csrf-token")):
-        raise ApiProblem(403, "ongeldig of ontbrekend CSRF-token", "invalid or missing CSRF token")
+    require_write_session(request, user)
     if Role(user.rol) not in (Role.ADMIN, Role.COORDINATOR):
         raise ApiProblem(
             403,
@@ -270,7 +270,7 @@ def _get(db: Session, sweep_id: int) -> sweep.SweepInfo:
     "regiocoördinator (alleen de eigen regio) en de header `X-CSRF-Token`.",
     status_code=202,
     response_model=SweepDetail,
-    responses={**_WRITE_RESPONSES, 404: {"description": "Regio, gemeente of parameterset niet gevonden."}},
+    responses={**WRITE_RESPONSES, 404: {"description": "Regio, gemeente of parameterset niet gevonden."}},
     openapi_extra={"x-sessie": True},
 )
 def start_sweep(
@@ -390,7 +390,7 @@ def sweep_gemeenten(sweepid: int = SWEEPID, db: Session = Depends(get_db)) -> di
     "geen resultaten bewaard. Een afgelopen sweep geeft 409. Vereist een sessie van een beheerder of "
     "regiocoördinator en de header `X-CSRF-Token`.",
     response_model=SweepDetail,
-    responses={**_WRITE_RESPONSES, 409: {"description": "De sweep is al afgelopen."}},
+    responses={**WRITE_RESPONSES, 409: {"description": "De sweep is al afgelopen."}},
     openapi_extra={"x-sessie": True},
 )
 def annuleer_sweep(
