@@ -10,7 +10,9 @@ from warmteregio.data.cli import app as import_app
 from warmteregio.demo.cli import app as demo_app
 from warmteregio.engine_cli import assess_command, validate_app
 from warmteregio.services.afweging_cli import app as afweging_app
+from warmteregio.services.allocatie_cli import app as allocatie_app
 from warmteregio.services.assessment_cli import app as runs_app
+from warmteregio.services.bronnen_cli import app as bronnen_app
 from warmteregio.services.casus_cli import app as casus_app
 from warmteregio.services.sweep_cli import app as sweep_app
 from warmteregio.store.cli import app as db_app
@@ -32,6 +34,8 @@ app.add_typer(runs_app, name="beoordeling")
 app.add_typer(afweging_app, name="afweging", help="weging, robuustheid en uitleg / weighing, robustness, explanations")
 app.add_typer(casus_app, name="casus", help="workshopcasussen / workshop cases")
 app.add_typer(sweep_app, name="sweep", help="landelijke SMAA-sweeps op Dask / national SMAA sweeps on Dask")
+app.add_typer(bronnen_app, name="bronnen", help="warmtebronnenregister / heat-source registry")
+app.add_typer(allocatie_app, name="allocatie", help="regionale toewijzing van bronnen / regional source allocation")
 
 
 @app.command()

@@ -195,6 +195,48 @@ class Warmtebron(Base):
     potentie: Mapped[str | None] = mapped_column(String(10), nullable=True)  # hoog / laag scenario
     buurten_in_bereik: Mapped[str | None] = mapped_column(Text, nullable=True)  # comma-separated BU codes
     bron: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # registry fields (issue 5); every figure can carry its evidence in ``bewijs``
+    eigenaar: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    temperatuur_c: Mapped[float | None] = mapped_column(Float, nullable=True)  # supply temperature [C]
+    booster_nodig: Mapped[bool] = mapped_column(Boolean, default=False)  # heat pump needed to reach network temp
+    startjaar: Mapped[int | None] = mapped_column(Integer, nullable=True)  # first year heat is available
+    eindjaar: Mapped[int | None] = mapped_column(Integer, nullable=True)  # last year (e.g. end of a contract)
+    betrouwbaarheid: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0..1 (availability)
+    warmteprijs_eur_gj: Mapped[float | None] = mapped_column(Float, nullable=True)  # heat at the source [EUR/GJ]
+    aansluitkosten_eur_kw: Mapped[float | None] = mapped_column(Float, nullable=True)  # extraction/connection
+    co2_kg_per_gj: Mapped[float | None] = mapped_column(Float, nullable=True)  # emission factor of the heat
+    gemeente_code: Mapped[str | None] = mapped_column(String(6), nullable=True, index=True)  # where it lies
+    bewijs: Mapped[str] = mapped_column(Text, default="{}")  # JSON: field -> {"bron": ..., "toelichting": ...}
+    toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gewijzigd: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    gewijzigd_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    versies: Mapped[list[WarmtebronVersie]] = relationship(
+        back_populates="warmtebron", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="WarmtebronVersie.versie",
+    )
+
+
+class WarmtebronVersie(Base):
+    """One version of a heat source: a full snapshot (``gegevens``, JSON of every registry field) written on every
+    create, edit, retire or import, with what changed (``wijzigingen``: field -> [old, new]), why (``reden``) and
+    by whom. ``actie``: aangemaakt, gewijzigd, buiten_gebruik, hersteld or geimporteerd. Append-only."""
+
+    __tablename__ = "warmtebron_versies"
+    __table_args__ = (UniqueConstraint("warmtebron_id", "versie", name="uq_warmtebron_versies_bron_versie"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warmtebron_id: Mapped[int] = mapped_column(ForeignKey("warmtebronnen.id", ondelete="CASCADE"), index=True)
+    versie: Mapped[int] = mapped_column(Integer)
+    actie: Mapped[str] = mapped_column(String(20))
+    gegevens: Mapped[str] = mapped_column(Text)
+    wijzigingen: Mapped[str] = mapped_column(Text, default="{}")
+    reden: Mapped[str | None] = mapped_column(Text, nullable=True)
+    door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    tijdstip: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    warmtebron: Mapped[Warmtebron] = relationship(back_populates="versies")
 
 
 class ParameterSet(Base):
@@ -484,3 +526,85 @@ class SweepResultaat(Base):
     acceptatie: Mapped[float | None] = mapped_column(Float, nullable=True)
     gelijkspel: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of variant codes
     acceptaties: Mapped[str] = mapped_column(Text, default="{}")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Heat sources and regional allocation (issue 5)
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Allocatierun(Base):
+    """One allocation of sources to buurten for a region (``warmteregio.allocation``), possibly a scenario.
+
+    ``status``: ``wachtend``, ``bezig``, ``klaar``, ``onhaalbaar`` (infeasible; reasons in ``uitleg``),
+    ``mislukt`` (error in ``foutmelding``) or ``geannuleerd``. ``zichtjaar`` is the cost year of the engine,
+    ``bronjaar`` the year in which a source must be available (start <= bronjaar <= end). JSON text in
+    ``instellingen`` (model settings, fixed buurten), ``scenario`` (the changes to sources and prices against the
+    registry), ``uitleg`` (list of [nl, en]), ``bronnen`` (per source: use, capacity, marginal value of one more
+    MW), ``gemeenten`` (per gemeente: costs, CO2, cost alone, gain), ``pareto`` (cost/CO2 points) and
+    ``waarschuwingen``. ``basis_id`` names the run this scenario is compared with. Rows per buurt are in
+    ``allocatie_buurten`` and are written together with the status ``klaar`` in one transaction."""
+
+    __tablename__ = "allocatieruns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    titel: Mapped[str] = mapped_column(String(200))
+    regio_code: Mapped[str] = mapped_column(String(4), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="wachtend")
+    zichtjaar: Mapped[int] = mapped_column(Integer, default=2030)
+    bronjaar: Mapped[int] = mapped_column(Integer, default=2030)
+    parameterset_naam: Mapped[str] = mapped_column(String(100))
+    parameterset_versie: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    instellingen: Mapped[str] = mapped_column(Text, default="{}")
+    scenario: Mapped[str] = mapped_column(Text, default="{}")
+    basis_id: Mapped[int | None] = mapped_column(ForeignKey("allocatieruns.id", ondelete="SET NULL"), nullable=True)
+    code_versie: Mapped[str] = mapped_column(String(40))
+    voortgang_stap: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    voortgang_klaar: Mapped[int] = mapped_column(Integer, default=0)
+    voortgang_totaal: Mapped[int] = mapped_column(Integer, default=0)
+    gestart: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    beeindigd: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    gestart_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    totale_kosten: Mapped[float | None] = mapped_column(Float, nullable=True)  # EUR/yr, national costs
+    kosten_individueel: Mapped[float | None] = mapped_column(Float, nullable=True)  # EUR/yr if nobody connects
+    totale_co2: Mapped[float | None] = mapped_column(Float, nullable=True)  # t/yr
+    gap: Mapped[float | None] = mapped_column(Float, nullable=True)  # relative optimality gap
+    oplostijd_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    uitleg: Mapped[str] = mapped_column(Text, default="[]")
+    bronnen: Mapped[str] = mapped_column(Text, default="[]")
+    gemeenten: Mapped[str] = mapped_column(Text, default="[]")
+    pareto: Mapped[str] = mapped_column(Text, default="[]")
+    waarschuwingen: Mapped[str] = mapped_column(Text, default="[]")
+    foutmelding: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    buurten: Mapped[list[AllocatieBuurt]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AllocatieBuurt(Base):
+    """The outcome of an allocation for one buurt: the source it is connected to (``bron_code``; None =
+    individual) and how (``soort``: the network kind, e.g. ``net_B``, or the individual variant, e.g. ``S1a``),
+    national costs [EUR/yr] including the transport pipe (``leiding_eur_jr``) and source heat, heat from the
+    source [GJ/yr], the source's share of the peak [MW], the routed pipe length [m], CO2 [t/yr] and whether the
+    user fixed it (``vastgezet``: ``in``, ``uit`` or None)."""
+
+    __tablename__ = "allocatie_buurten"
+    __table_args__ = (Index("ix_allocatie_buurten_run_buurt", "run_id", "buurt_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("allocatieruns.id", ondelete="CASCADE"))
+    buurt_code: Mapped[str] = mapped_column(String(10))
+    gemeente_code: Mapped[str] = mapped_column(String(6))
+    bron_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    soort: Mapped[str] = mapped_column(String(20))
+    kosten_eur_jr: Mapped[float] = mapped_column(Float)
+    kosten_individueel_eur_jr: Mapped[float | None] = mapped_column(Float, nullable=True)
+    leiding_eur_jr: Mapped[float] = mapped_column(Float, default=0.0)
+    warmte_gj: Mapped[float] = mapped_column(Float, default=0.0)
+    piek_mw: Mapped[float] = mapped_column(Float, default=0.0)
+    afstand_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    co2_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    vastgezet: Mapped[str | None] = mapped_column(String(4), nullable=True)
+
+    run: Mapped[Allocatierun] = relationship(back_populates="buurten")

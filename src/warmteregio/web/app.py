@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    from warmteregio.web.pages import allocatie as allocatie_pages
+    from warmteregio.web.pages import bronnen as bronnen_pages
     from warmteregio.web.pages import casus as casus_pages
     from warmteregio.web.pages import sweep_pages, weging
     from warmteregio.web.pages.routes import render_html_error
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(weging.router)
     app.include_router(casus_pages.router)
     app.include_router(sweep_pages.router)
+    app.include_router(bronnen_pages.router)
+    app.include_router(allocatie_pages.router)
     app.include_router(pages_router)
     app.state.render_html_error = render_html_error
     return app

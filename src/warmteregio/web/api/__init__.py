@@ -9,7 +9,17 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from warmteregio.web.api import afweging, areas, beoordelingen, casussen, parametersets, sources, sweeps, users
+from warmteregio.web.api import (
+    afweging,
+    allocatie,
+    areas,
+    beoordelingen,
+    casussen,
+    parametersets,
+    sources,
+    sweeps,
+    users,
+)
 from warmteregio.web.api.openapi import build_openapi
 from warmteregio.web.api.problems import ApiHeadersMiddleware, install_error_handlers
 
@@ -27,6 +37,7 @@ router.include_router(beoordelingen.router)
 router.include_router(afweging.router)
 router.include_router(casussen.router)
 router.include_router(sweeps.router)
+router.include_router(allocatie.router)
 
 
 @router.get("/openapi.json", include_in_schema=False)
