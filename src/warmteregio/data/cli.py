@@ -117,17 +117,29 @@ def import_warmtebronnen(
     potentie: str | None = typer.Option(None, help="hoog of laag (anders uit de bestandsnaam)"),
     categorie: str | None = typer.Option(None, help="categorie (anders uit naam/bestandsnaam) / category"),
     status: str = typer.Option("potentieel", help="bestaand, gepland, potentieel, buiten_gebruik"),
+    gebruiker: str | None = typer.Option(None, help="e-mail van wie importeert (in de versies) / importing user"),
 ) -> None:
-    """Warmtebronnen (ETM warmtemodule) / heat sources."""
-    from warmteregio.data import sources
+    """Warmtebronnen: ETM-lijsten (CSV, XLSX, GeoPackage) of het eigen registerformaat / heat sources.
 
-    run_import(
-        "warmtebronnen",
-        lambda s, p: sources.import_heat_sources(
+    Door gebruikers gewijzigde waarden worden niet overschreven maar gemeld / values changed by users are kept
+    and reported."""
+    from sqlalchemy import func, select
+
+    from warmteregio.data import sources
+    from warmteregio.store.models import User
+
+    def run(s, p):  # type: ignore[no-untyped-def]
+        user = None
+        if gebruiker:
+            user = s.scalar(select(User).where(func.lower(User.email) == gebruiker.strip().lower()))
+        return sources.import_heat_sources(
             s, path, temperatuurklasse=temperatuurklasse, potentie=potentie, categorie=categorie, status=status,
-            progress=p,
-        ),
-    )
+            progress=p, gebruiker=gebruiker, user=user,
+        )  # fmt: skip
+
+    result = run_import("warmtebronnen", run)
+    for note in result.notes:
+        typer.echo(note)
 
 
 @app.command("kenmerken")

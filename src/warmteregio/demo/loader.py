@@ -177,7 +177,7 @@ def load_demo(
         raise DemoDataError("demodata klopt niet met MANIFEST.json / demo data does not match MANIFEST.json:\n"
                             + "\n".join(problems))
     steps = _steps()
-    total = len(steps) + len(SOURCE_FILES) + 2  # + schematic geometry + account
+    total = len(steps) + len(SOURCE_FILES) + 3  # + registry figures + schematic geometry + account
     done = 0
     imports: list[ImportResult] = []
 
@@ -202,8 +202,11 @@ def load_demo(
             imports.append(import_heat_sources(session, path))
         advance()
 
+    step("registergegevens warmtebronnen / heat-source registry figures")
+    registry_notes = apply_registry_figures(session)
+    advance()
     step("schematische buurtgrenzen / schematic boundaries")
-    notes = assign_schematic_geometry(session)
+    notes = assign_schematic_geometry(session) + registry_notes
     advance()
     step("demo-account")
     account_new = ensure_demo_account(session)
@@ -214,6 +217,70 @@ def load_demo(
     result.notes = notes + [n for r in imports for n in r.notes]
     result.account_nieuw = account_new
     return result
+
+
+#: Registry figures of the demo sources that the shipped data support, with their evidence. Everything else stays
+#: empty (the allocation fills documented defaults). What the 'what if HVC closes in 2035' question needs is a
+#: scenario of the allocation, not a registry fact, so no end year is set here.
+DEMO_SOURCE_FIGURES: dict[str, tuple[dict[str, object], dict[str, dict[str, str]]]] = {
+    "HTHP0002": (
+        {"status": "bestaand", "categorie": "afvalverbranding", "temperatuurklasse": "HT", "eigenaar": "HVC"},
+        {
+            "status": {
+                "bron": "quintel/etm-warmtemodule (OB2021): ht_sources_high_potential.csv",
+                "toelichting": "HVC Afvalcentrale Dordrecht is een bestaande afvalenergiecentrale die de ETM-lijst als "
+                "restwarmtebron noemt; in de demo geregistreerd als bestaand. / An existing waste-to-energy plant "
+                "listed as a residual-heat source; registered as existing in the demo.",
+            },
+            "categorie": {
+                "bron": "quintel/etm-warmtemodule (OB2021): ht_sources_high_potential.csv",
+                "toelichting": "naam van de bron: HVC Afvalcentrale Dordrecht / name of the source",
+            },
+            "temperatuurklasse": {
+                "bron": "quintel/etm-warmtemodule (OB2021): ht_sources_high_potential.csv",
+                "toelichting": "HT-lijst (hoge temperatuur) van de ETM warmtemodule / HT list of the ETM heat module",
+            },
+            "eigenaar": {
+                "bron": "quintel/etm-warmtemodule (OB2021): ht_sources_high_potential.csv",
+                "toelichting": "HVC in de naam van de bron / HVC in the name of the source",
+            },
+        },
+    ),
+}
+REGISTRY_REASON = (
+    "demo Drechtsteden: registergegevens uit de meegeleverde data / registry figures from the shipped data"
+)
+
+
+def apply_registry_figures(session: Session) -> list[str]:
+    """Give the demo sources their registry figures (:data:`DEMO_SOURCE_FIGURES`) and a gemeente, each change as
+    a version (``user`` none: the demo loader). Sources imported before the registry existed get their first
+    version. Idempotent: a second load changes nothing."""
+    from warmteregio.data.sources import GEIMPORTEERD, diff, gemeenten_at, snapshot, write_version
+    from warmteregio.services import bronnen
+
+    codes = packaged_source_codes()
+    sources = list(session.scalars(select(Warmtebron).where(Warmtebron.code.in_(codes)).order_by(Warmtebron.code)))
+    for w in sources:  # imported by an older version without the registry: record where they stand
+        if not w.versies:
+            write_version(session, w, GEIMPORTEERD, diff({}, snapshot(w)), reden="demo", user=None, first=True)
+    missing = [w for w in sources if w.gemeente_code is None]
+    found = gemeenten_at(session, [w.x for w in missing], [w.y for w in missing])
+    located = 0
+    for w, gm in zip(missing, found, strict=True):
+        if gm is not None:
+            bronnen.update_source(session, w.code, {"gemeente_code": gm}, user=None, system=True,
+                                  reden="demo: gemeente uit de ligging / gemeente from the location")  # fmt: skip
+            located += 1
+    for code, (values, evidence) in DEMO_SOURCE_FIGURES.items():
+        if any(w.code == code for w in sources):
+            bronnen.update_source(session, code, values, user=None, reden=REGISTRY_REASON, bewijs=evidence,
+                                  system=True)  # fmt: skip
+    session.flush()
+    notes = []
+    if located:
+        notes.append(f"{located} demobronnen kregen een gemeente uit hun ligging / demo sources got a gemeente")
+    return notes
 
 
 def demo_buurt_codes() -> list[str]:
