@@ -1,14 +1,26 @@
-"""Regional source-to-buurt allocation (issue 5, in progress): the optimisation core in :mod:`.model`."""
+"""Regional source-to-buurt allocation (issue 5): the optimisation core in :mod:`.model`, the engine link in
+:mod:`.inputs` (docs/method/allocation.md)."""
 
 from warmteregio.allocation.model import (
+    KINDS,
     AllocationBuurten,
+    AllocationCancelled,
     AllocationError,
     AllocationResult,
     AllocationSettings,
     AllocationSources,
+    GemeenteSummary,
+    Kind,
+    ParetoPoint,
+    SourceOutlook,
+    settings_from_params,
     solve,
+    source_codes,
+    source_outlook,
 )
 
 __all__ = [
-    "AllocationBuurten", "AllocationError", "AllocationResult", "AllocationSettings", "AllocationSources", "solve",
+    "KINDS", "AllocationBuurten", "AllocationCancelled", "AllocationError", "AllocationResult",
+    "AllocationSettings", "AllocationSources", "GemeenteSummary", "Kind", "ParetoPoint", "settings_from_params",
+    "solve", "source_codes", "SourceOutlook", "source_outlook",
 ]  # fmt: skip
