@@ -29,6 +29,8 @@ SAMPLE_PARAMS = {
     "casusid": "1",
     "userid": "1",
     "sweepid": "1",
+    "allocatieid": "1",
+    "anderid": "2",
 }
 #: The only state-changing operations; each needs a session (declared as security).
 WRITE_OPERATIONS = {
@@ -43,6 +45,13 @@ WRITE_OPERATIONS = {
     ("/casussen/{casusid}/inbreng", "post"),
     ("/sweeps", "post"),
     ("/sweeps/{sweepid}/annuleren", "post"),
+    ("/allocaties", "post"),
+    ("/allocaties/{allocatieid}/annuleren", "post"),
+    ("/allocaties/{allocatieid}/scenario", "post"),
+    ("/warmtebronnen", "post"),
+    ("/warmtebronnen/{broncode}", "patch"),
+    ("/warmtebronnen/{broncode}/buiten-gebruik", "post"),
+    ("/warmtebronnen/{broncode}/herstel", "post"),
 }
 #: POST operations that compute an answer from a request body and store nothing (ADR: a POST for a query that
 #: does not fit in a URL); they need no session.

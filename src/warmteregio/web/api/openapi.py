@@ -54,6 +54,14 @@ versie (en eventueel vervangen waarden) en bewaart de resultaten per buurt en va
 Starten en parametersets kopiëren vragen een sessie (inloggen via de website), de header `X-CSRF-Token` met het
 CSRF-token van de sessie en toestemming voor de regio. De resultaten zijn ook als CSV en XLSX te downloaden.
 
+**Warmtebronnen en allocatie.** Het bronnenregister (`/warmtebronnen`) is geversioneerd: aanmaken, wijzigen
+(met reden en de verwachte `versie` of `If-Match`), buiten gebruik stellen en herstellen schrijven elk een versie
+met wie, wanneer, waarom en wat er veranderde (`/warmtebronnen/{broncode}/versies`). `POST /allocaties` verdeelt
+de bronnen over de buurten van een regio (linopy + HiGHS) en antwoordt `202` met `Location`; volg de voortgang op
+`/allocaties/{id}`. Scenario's (een bron valt weg, krimpt, stopt in een jaar, een nieuwe bron, andere prijzen)
+zijn runs op basis van een andere run (`POST /allocaties/{id}/scenario`) en worden vergeleken met
+`/allocaties/{id}/vergelijking/{anderId}`. Resultaten als JSON, CSV, XLSX en GeoJSON.
+
 **Fouten** komen als `application/problem+json` (RFC 9457) met `type`, `title`, `status`, `detail` en `instance`;
 `detail` is eerst Nederlands, dan na ` / ` Engels.
 """
@@ -68,6 +76,10 @@ TAGS = [
         "description": "Beoordelingen met het afwegingskader: kosten en CO2 per buurt en variant, met herkomst.",
     },
     {"name": "Strategieen", "description": "De strategiecatalogus: varianten per strategiefamilie."},
+    {
+        "name": "Allocaties",
+        "description": "Regionale verdeling van warmtebronnen over buurten, scenario's en hun vergelijking.",
+    },
 ]
 
 CONTACT = {
