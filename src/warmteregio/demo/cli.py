@@ -58,3 +58,24 @@ def laden() -> None:
             border_style="green",
         )
     )
+
+
+@app.command("allocaties")
+def allocaties(
+    gebruiker: str = typer.Option("demo@warmteregio.nl", help="e-mail van wie start / user e-mail"),
+) -> None:
+    """Reken de drie demo-allocaties van Drechtsteden door (als ze er nog niet zijn) / run the demo allocations."""
+    from warmteregio.demo.allocaties import create_demo_allocations
+    from warmteregio.services.allocatie import AllocatieError
+    from warmteregio.store.db import make_engine, make_sessionmaker, upgrade
+
+    engine = make_engine()
+    upgrade(engine)
+    try:
+        result = create_demo_allocations(make_sessionmaker(engine), gebruiker=gebruiker)
+    except AllocatieError as exc:
+        console.print(f"{exc.nl} / {exc.en}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for titel, run_id, status in result.runs:
+        out.print(f"allocatie {run_id}: {titel} ({status})", highlight=False)
+    out.print(f"{result.nieuw} nieuw doorgerekend / newly computed", highlight=False)
