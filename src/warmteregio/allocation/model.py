@@ -69,6 +69,8 @@ def _table_default(key: str) -> float:
 # Relative optimality gap at which HiGHS stops: its own default (0.01 %), far below the uncertainty of any cost
 # figure here; the gap reached is always reported (docs/method/allocation.md, "Optimality").
 DEFAULT_MIP_GAP = 1e-4
+# Further HiGHS options for every solve (name -> value); empty = HiGHS's defaults.
+HIGHS_OPTIONS: dict[str, object] = {}
 # Heat lost per km of transport pipe (row transportverlies_per_km of bron_standaarden.csv, with its source).
 DEFAULT_TRANSPORT_LOSS_PER_KM = _table_default("transportverlies_per_km")
 
@@ -734,7 +736,7 @@ def _solve_part(
     with _quiet_stdout():  # HiGHS prints its banner to stdout when the model is passed, before any option is set
         h = m.to_highspy()
     for key, value in (("output_flag", _DEBUG_LOG), ("log_to_console", _DEBUG_LOG), ("time_limit", time_limit),
-                       ("mip_rel_gap", mip_gap)):  # fmt: skip
+                       ("mip_rel_gap", mip_gap), *HIGHS_OPTIONS.items()):  # fmt: skip
         h.setOptionValue(key, value)
     # starting point: the given earlier solution, else everyone individual (always feasible without fixed-in)
     if start is not None or _DEFAULT_START:
