@@ -600,7 +600,7 @@ class _Problem:
 
     def run(
         self, capacity: np.ndarray | None = None, *, objective: str = "cost", co2_max: float | None = None,
-        co2_aware: bool = False, start: tuple[_Chosen, _Sol] | None = None,
+        co2_aware: bool = False, start: tuple[_Chosen, _Sol] | None = None, only_source: int | None = None,
     ) -> tuple[_Chosen, _Sol]:  # fmt: skip
         """Solve with the given capacities; ``start`` = an earlier solution used as HiGHS's starting point (same
         (buurt, source) pairs; ignored by HiGHS when it is not feasible here)."""
@@ -610,10 +610,11 @@ class _Problem:
         if start is not None and start[1].feasible:
             c0, s0 = start
             keys = (c0.b[s0.x] * self.n_s + c0.s[s0.x]).astype(np.int64)
-        return ch, self._milp(ch, cap, objective, co2_max, keys)
+        return ch, self._milp(ch, cap, objective, co2_max, keys, None if keys is None else only_source)
 
     def _milp(
-        self, ch: _Chosen, cap: np.ndarray, objective: str, co2_max: float | None, start: np.ndarray | None = None
+        self, ch: _Chosen, cap: np.ndarray, objective: str, co2_max: float | None, start: np.ndarray | None = None,
+        only_source: int | None = None,
     ) -> _Sol:
         """Solve the MILP over the chosen pairs. Without a CO2 constraint the problem falls apart into independent
         parts (buurten linked through sources whose energy or capacity row can bind): buurten without such a link
@@ -658,6 +659,11 @@ class _Problem:
             local[buurt_idx] = np.arange(len(buurt_idx))
             pairs = np.flatnonzero(local[ch.b] >= 0)
             if not len(pairs):
+                continue
+            if only_source is not None and start_mask is not None and not (ch.s[pairs] == only_source).any():
+                # a re-solve after a change at one source: a part without that source is the same problem as in
+                # the solution started from, so it keeps that solution (exact, and no new noise within the gap)
+                xs[pairs] = start_mask[pairs]
                 continue
             out = _solve_part(
                 local[ch.b[pairs]], ch.s[pairs], len(buurt_idx), self.n_s, value_p[pairs], value_b[buurt_idx],
@@ -1071,7 +1077,7 @@ def solve(
             cap = cap0.copy()
             cap[j] += st.delta_mw
             c_j, again = runner(f"waarde extra MW {sources.codes[j]} / value of one more MW {sources.codes[j]}",
-                                lambda cap=cap: prob.run(cap, start=(ch, sol)))  # fmt: skip
+                                lambda cap=cap, j=j: prob.run(cap, start=(ch, sol), only_source=int(j)))  # fmt: skip
             use_j = (float(st.simultaneity * np.sum(c_j.peak[again.x & (c_j.s == j)])) if again.feasible
                      else math.nan)  # fmt: skip
             if again.feasible and use_j <= cap0[j] * (1 + 1e-9):
