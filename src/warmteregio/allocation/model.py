@@ -37,8 +37,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from warmteregio.engine.explain import fmt_number
+
 _DEBUG_LOG = False  # True: HiGHS writes its log to the console
-_DEFAULT_START = False  # True: start every MILP from "everyone individual" (no faster in practice)
 OBJECTIVE_SCALE = 1000.0  # the solver sees thousands of EUR (or tonnes CO2 / 1000)
 STATUS_OPTIMAAL = "optimaal"
 STATUS_ONHAALBAAR = "onhaalbaar"
@@ -69,8 +70,6 @@ def _table_default(key: str) -> float:
 # Relative optimality gap at which HiGHS stops: its own default (0.01 %), far below the uncertainty of any cost
 # figure here; the gap reached is always reported (docs/method/allocation.md, "Optimality").
 DEFAULT_MIP_GAP = 1e-4
-# Further HiGHS options for every solve (name -> value); empty = HiGHS's defaults.
-HIGHS_OPTIONS: dict[str, object] = {}
 # Heat lost per km of transport pipe (row transportverlies_per_km of bron_standaarden.csv, with its source).
 DEFAULT_TRANSPORT_LOSS_PER_KM = _table_default("transportverlies_per_km")
 
@@ -742,11 +741,11 @@ def _solve_part(
     with _quiet_stdout():  # HiGHS prints its banner to stdout when the model is passed, before any option is set
         h = m.to_highspy()
     for key, value in (("output_flag", _DEBUG_LOG), ("log_to_console", _DEBUG_LOG), ("time_limit", time_limit),
-                       ("mip_rel_gap", mip_gap), *HIGHS_OPTIONS.items()):  # fmt: skip
+                       ("mip_rel_gap", mip_gap)):  # fmt: skip
         h.setOptionValue(key, value)
-    # starting point: the given earlier solution, else everyone individual (always feasible without fixed-in)
-    if start is not None or _DEFAULT_START:
-        xs0 = start if start is not None else np.zeros(n_p, dtype=bool)
+    # starting point: an earlier solution (re-solves), ignored by HiGHS when it is not feasible here
+    if start is not None:
+        xs0 = start
         ys0 = np.ones(n_b, dtype=bool)
         ys0[b[xs0]] = False
         values = np.zeros(n_b + n_p)
@@ -818,13 +817,12 @@ def _grouped(m: object, group: np.ndarray, n: int, labels: np.ndarray, coef: np.
 
 
 def _nl(value: float, decimals: int = 0) -> str:
-    """Dutch number format: 1.234,5."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    """Dutch number format (1.234,5), as the explanations of the afwegingskader."""
+    return fmt_number(value, decimals, "nl")
 
 
 def _en(value: float, decimals: int = 0) -> str:
-    return f"{value:,.{decimals}f}"
+    return fmt_number(value, decimals, "en")
 
 
 def explain_infeasible(bu: AllocationBuurten, so: AllocationSources, st: AllocationSettings) -> list[tuple[str, str]]:

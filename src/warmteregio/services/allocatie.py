@@ -53,6 +53,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import warmteregio
 from warmteregio.accounts.service import Principal, can_edit_region
 from warmteregio.domain.enums import Role, TemperatureClass
+from warmteregio.services import jobs
 from warmteregio.services.queries import Page, Paging
 from warmteregio.store.models import AllocatieBuurt, Allocatierun, Buurt, Gemeente, ResRegio, User
 
@@ -781,29 +782,19 @@ def scenario_from_run(
 # ------------------------------------------------------------------------------------------------ running
 
 
-_CANCEL_EVENTS: dict[int, threading.Event] = {}
-_CANCEL_LOCK = threading.Lock()
+_CANCEL = jobs.CancelEvents()
 
 
 def _event(run_id: int) -> threading.Event:
-    with _CANCEL_LOCK:
-        return _CANCEL_EVENTS.setdefault(run_id, threading.Event())
+    return _CANCEL.event(run_id)
 
 
 def _set_status(factory: sessionmaker[Session], run_id: int, status: str, *, van: Sequence[str], **values: Any) -> bool:
-    with factory() as s:
-        result = s.execute(
-            update(Allocatierun)
-            .where(Allocatierun.id == run_id, Allocatierun.status.in_(list(van)))
-            .values(status=status, **values)
-        )
-        s.commit()
-        return result.rowcount == 1
+    return jobs.set_status(factory, Allocatierun, run_id, status, van=van, **values)
 
 
 def _final_status(factory: sessionmaker[Session], run_id: int) -> str:
-    with factory() as s:
-        return s.scalar(select(Allocatierun.status).where(Allocatierun.id == run_id)) or STATUS_MISLUKT
+    return jobs.final_status(factory, Allocatierun, run_id, STATUS_MISLUKT)
 
 
 def _num(value: Any) -> float | None:
@@ -945,12 +936,12 @@ def solve_inputs(session: Session, inst: AllocatieInstellingen) -> Invoer:
     records = [bronnen.source_record(w) for w in bronnen.sources_for_region(session, inst.regio)]
     scenario = dict(inst.scenario)
     if scenario.get("nieuwe_bronnen"):  # a new source's gemeente from its location (for "each gemeente alone")
-        from warmteregio.data.sources import gemeente_at
+        from warmteregio.data.sources import gemeenten_at
 
-        scenario["nieuwe_bronnen"] = [
-            b if b.get("gemeente_code") else {**b, "gemeente_code": gemeente_at(session, b["x"], b["y"])}
-            for b in scenario["nieuwe_bronnen"]
-        ]
+        new = scenario["nieuwe_bronnen"]
+        found = gemeenten_at(session, [b["x"] for b in new], [b["y"] for b in new])  # one geometry load for all
+        scenario["nieuwe_bronnen"] = [b if b.get("gemeente_code") else {**b, "gemeente_code": gm}
+                                      for b, gm in zip(new, found, strict=True)]  # fmt: skip
     records, notes = apply_scenario(records, scenario)
     waarschuwingen += notes
     sources, source_notes = source_inputs(records, params, inst.jaar_bronnen)
@@ -1188,8 +1179,7 @@ def execute_run(
                     foutmelding=message[:4000])  # fmt: skip
         return _final_status(factory, run_id)
     finally:
-        with _CANCEL_LOCK:
-            _CANCEL_EVENTS.pop(run_id, None)
+        _CANCEL.forget(run_id)
 
 
 def run_allocation(
@@ -1221,20 +1211,13 @@ def request_cancel(session: Session, run_id: int) -> RunInfo:
     row = session.get(Allocatierun, run_id) if 0 < run_id < 2**31 else None
     if row is None:
         raise _not_found(run_id)
-    changed = session.execute(
-        update(Allocatierun)
-        .where(Allocatierun.id == run_id, Allocatierun.status.in_(list(LOPEND)))
-        .values(status=STATUS_GEANNULEERD, beeindigd=datetime.now(UTC))
-    ).rowcount
-    if changed != 1:
+    if not jobs.cancel_if_running(session, Allocatierun, run_id, LOPEND, STATUS_GEANNULEERD,
+                                  beeindigd=datetime.now(UTC)):  # fmt: skip
         session.refresh(row)
         raise AllocatieError(f"allocatie {run_id} is al afgelopen (status {row.status})",
                              f"allocation {run_id} has already ended (status {row.status})", conflict=True)  # fmt: skip
     session.flush()
-    with _CANCEL_LOCK:
-        event = _CANCEL_EVENTS.get(run_id)
-    if event is not None:
-        event.set()
+    _CANCEL.set(run_id)
     return require_run(session, run_id)
 
 

@@ -99,7 +99,7 @@ def sources_for_region(
     f = queries.WarmtebronFilter(
         regio=regio, straal_m=queries.REGION_SOURCE_RADIUS_M if straal_m is None else float(straal_m)
     )
-    rows = queries._warmtebron_rows(session, f)
+    rows = queries.warmtebron_rows(session, f)
     if not include_retired:
         rows = [w for w in rows if w.status != SourceStatus.RETIRED.value]
     return rows
@@ -315,7 +315,7 @@ class BronFilter:
 
 def filtered_sources(session: Session, f: BronFilter = BronFilter()) -> list[Warmtebron]:
     """The sources matching ``f``, ordered by code (the region rule of :mod:`warmteregio.services.queries`)."""
-    rows = queries._warmtebron_rows(
+    rows = queries.warmtebron_rows(
         session,
         queries.WarmtebronFilter(
             regio=f.regio,

@@ -831,7 +831,8 @@ def region_area_geometries(session: Session, regiocode: str) -> np.ndarray:
     return shapely.points(xy[:, 0], xy[:, 1])
 
 
-def _warmtebron_rows(session: Session, f: WarmtebronFilter) -> list[Warmtebron]:
+def warmtebron_rows(session: Session, f: WarmtebronFilter) -> list[Warmtebron]:
+    """The heat sources matching ``f`` (ORM rows, ordered by code); the region rule is in the module docstring."""
     conds: list[ColumnElement[bool]] = []
     if f.temperatuurklasse:
         conds.append(Warmtebron.temperatuurklasse == f.temperatuurklasse)
@@ -863,7 +864,7 @@ def _warmtebron_rows(session: Session, f: WarmtebronFilter) -> list[Warmtebron]:
 def list_warmtebronnen(
     session: Session, f: WarmtebronFilter = WarmtebronFilter(), paging: Paging = Paging()
 ) -> Page[WarmtebronInfo]:
-    rows = _warmtebron_rows(session, f)
+    rows = warmtebron_rows(session, f)
     page = rows[paging.offset : paging.offset + paging.pagina_grootte]
     return Page([_bron_info(r) for r in page], len(rows), paging.pagina, paging.pagina_grootte)
 

@@ -50,6 +50,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import warmteregio
+from warmteregio.services import jobs
 from warmteregio.services.queries import Page, Paging
 from warmteregio.store.models import Buurt, BuurtLabel, Gebouwgroep, Gemeente, Sweep, User
 from warmteregio.store.models import SweepResultaat as SweepRij
@@ -837,25 +838,18 @@ def create_sweep(
     return sweep
 
 
-_CANCEL_EVENTS: dict[int, threading.Event] = {}
-_CANCEL_LOCK = threading.Lock()
+_CANCEL = jobs.CancelEvents()
 
 
 def _event(sweep_id: int) -> threading.Event:
-    with _CANCEL_LOCK:
-        return _CANCEL_EVENTS.setdefault(sweep_id, threading.Event())
+    return _CANCEL.event(sweep_id)
 
 
 def _set_status(
     factory: sessionmaker[Session], sweep_id: int, status: str, *, van: Sequence[str], **values: Any
 ) -> bool:
     """``UPDATE sweeps SET status=... WHERE id=... AND status IN van``; True when the row changed."""
-    with factory() as s:
-        result = s.execute(
-            update(Sweep).where(Sweep.id == sweep_id, Sweep.status.in_(list(van))).values(status=status, **values)
-        )
-        s.commit()
-        return result.rowcount == 1
+    return jobs.set_status(factory, Sweep, sweep_id, status, van=van, **values)
 
 
 def execute_sweep(
@@ -937,13 +931,11 @@ def execute_sweep(
                     foutmelding=message[:4000])  # fmt: skip
         return _final_status(factory, sweep_id)
     finally:
-        with _CANCEL_LOCK:
-            _CANCEL_EVENTS.pop(sweep_id, None)
+        _CANCEL.forget(sweep_id)
 
 
 def _final_status(factory: sessionmaker[Session], sweep_id: int) -> str:
-    with factory() as s:
-        return s.scalar(select(Sweep.status).where(Sweep.id == sweep_id)) or STATUS_MISLUKT
+    return jobs.final_status(factory, Sweep, sweep_id, STATUS_MISLUKT)
 
 
 def run_sweep(
@@ -995,20 +987,12 @@ def request_cancel(session: Session, sweep_id: int) -> SweepInfo:
     row = session.get(Sweep, sweep_id)
     if row is None:
         raise SweepError(f"sweep {sweep_id} niet gevonden", f"sweep {sweep_id} not found", not_found=True)
-    changed = session.execute(
-        update(Sweep)
-        .where(Sweep.id == sweep_id, Sweep.status.in_(list(LOPEND)))
-        .values(status=STATUS_GEANNULEERD, beeindigd=datetime.now(UTC))
-    ).rowcount
-    if changed != 1:
+    if not jobs.cancel_if_running(session, Sweep, sweep_id, LOPEND, STATUS_GEANNULEERD, beeindigd=datetime.now(UTC)):
         session.refresh(row)
         raise SweepError(f"sweep {sweep_id} is al afgelopen (status {row.status})",
                          f"sweep {sweep_id} has already ended (status {row.status})", conflict=True)  # fmt: skip
     session.flush()
-    with _CANCEL_LOCK:
-        event = _CANCEL_EVENTS.get(sweep_id)
-    if event is not None:
-        event.set()
+    _CANCEL.set(sweep_id)
     session.refresh(row)
     info = get_sweep(session, sweep_id)
     assert info is not None

@@ -23,15 +23,19 @@ from warmteregio.services import allocatie
 from warmteregio.store.models import User
 from warmteregio.web import auth, geo
 from warmteregio.web.api.common import (
+    CSV,
     GEOJSON,
     WRITE_RESPONSES,
+    XLSX,
     PageParams,
     check_code,
     crs_params,
+    download,
     list_body,
     page_params,
     require_login,
     require_write_session,
+    wants,
 )
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Lijst, Link, Schema
@@ -40,8 +44,6 @@ from warmteregio.web.deps import get_db
 router = APIRouter()
 
 API_PREFIX = "/api/v1"
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALLOCATIEID = Path(ge=1, le=2_147_483_647, description="Nummer van de allocatie.")
 ANDERID = Path(ge=1, le=2_147_483_647, description="Nummer van de allocatie om mee te vergelijken.")
 TAG = "Allocaties"
@@ -442,17 +444,6 @@ def _get(db: Session, run_id: int) -> allocatie.RunInfo:
     return info
 
 
-def _wants(request: Request, media_type: str) -> bool:
-    accept = request.headers.get("accept", "")
-    return any(part.split(";")[0].strip().lower() == media_type for part in accept.split(","))
-
-
-def _download(content: bytes | str, media_type: str, filename: str) -> Response:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    media = f"{media_type}; charset=utf-8" if media_type == CSV else media_type
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 def scenario_dict(scenario: AllocatieScenario | None) -> dict[str, Any]:
     if scenario is None:
         return {}
@@ -612,12 +603,12 @@ def allocatie_buurten(
     _reader(user)
     info = _get(db, allocatieid)
     if formaat is None:
-        formaat = "csv" if _wants(request, CSV) else "xlsx" if _wants(request, XLSX) else (
-            "geojson" if _wants(request, GEOJSON) else "json")  # fmt: skip
+        formaat = "csv" if wants(request, CSV) else "xlsx" if wants(request, XLSX) else (
+            "geojson" if wants(request, GEOJSON) else "json")  # fmt: skip
     if formaat == "csv":
-        return _download(allocatie.export_csv(db, info.id), CSV, f"allocatie-{info.id}.csv")
+        return download(allocatie.export_csv(db, info.id), CSV, f"allocatie-{info.id}.csv")
     if formaat == "xlsx":
-        return _download(allocatie.export_xlsx(db, info.id), XLSX, f"allocatie-{info.id}.xlsx")
+        return download(allocatie.export_xlsx(db, info.id), XLSX, f"allocatie-{info.id}.xlsx")
     if formaat == "geojson":
         features = allocatie.map_features(db, info.id)
         body = geo.feature_collection_json(

@@ -25,18 +25,22 @@ from warmteregio.store.models import User
 from warmteregio.web import auth
 from warmteregio.web.api import schemas
 from warmteregio.web.api.common import (
+    CSV,
     GEOJSON,
     WRITE_RESPONSES,
+    XLSX,
     PageParams,
     bad_request,
     check_code,
     crs_params,
+    download,
     geojson_response,
     list_body,
     not_found,
     page_params,
     require_write_session,
     simplify_param,
+    wants,
 )
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.deps import get_db
@@ -44,8 +48,6 @@ from warmteregio.web.deps import get_db
 router = APIRouter()
 
 API_PREFIX = "/api/v1"
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = queries.Paging(1, 1_000_000)
 
 
@@ -86,17 +88,6 @@ def _get_run(db: Session, beoordelingid: int) -> assessment.RunInfo:
     if info is None:
         raise not_found("Beoordeling", "Assessment", str(beoordelingid))
     return info
-
-
-def _wants(request: Request, media_type: str) -> bool:
-    accept = request.headers.get("accept", "")
-    return any(part.split(";")[0].strip().lower() == media_type for part in accept.split(","))
-
-
-def download(content: bytes | str, media_type: str, filename: str) -> Response:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    media = f"{media_type}; charset=utf-8" if media_type == CSV else media_type
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 BEOORDELINGID = Path(ge=1, le=2_147_483_647, description="Nummer van de beoordeling.")
@@ -215,7 +206,7 @@ def resultaten(
 ) -> dict | Response:
     info = _get_run(db, beoordelingid)
     if formaat is None:
-        formaat = Uitvoerformaat.CSV if _wants(request, CSV) else Uitvoerformaat.XLSX if _wants(request, XLSX) else None
+        formaat = Uitvoerformaat.CSV if wants(request, CSV) else Uitvoerformaat.XLSX if wants(request, XLSX) else None
     if formaat is Uitvoerformaat.CSV:
         return download(assessment.export_csv(db, info), CSV, f"beoordeling-{info.id}.csv")
     if formaat is Uitvoerformaat.XLSX:
@@ -267,7 +258,7 @@ def laagste_kosten(
     db: Session = Depends(get_db),
 ) -> dict | Response:
     info = _get_run(db, beoordelingid)
-    geojson = _wants(request, GEOJSON) if formaat is None else formaat is Kaartformaat.GEOJSON
+    geojson = wants(request, GEOJSON) if formaat is None else formaat is Kaartformaat.GEOJSON
     lowest = {r.buurt_code: r for r in assessment.lowest_cost_per_buurt(db, info, alleen_viewer=alleen_viewer)}
     f = queries.BuurtFilter(regio=info.regio_code, jaar=info.buurt_jaar)
     features = queries.buurt_features(db, f, ALL)

@@ -26,6 +26,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_GEOJSON_PAGE_SIZE = 5000
 GEOJSON = "application/geo+json"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SIMPLIFY_M = 1000.0
 
 
@@ -253,3 +255,16 @@ def require_write_session(request: Request, user: object | None) -> object:
     if not auth.check_csrf(request, request.headers.get("x-csrf-token")):
         raise ApiProblem(403, "ongeldig of ontbrekend CSRF-token", "invalid or missing CSRF token")
     return user
+
+
+def wants(request: Request, media_type: str) -> bool:
+    """Whether the ``Accept`` header names ``media_type`` (parameters such as ``;q=`` ignored)."""
+    accept = request.headers.get("accept", "")
+    return any(part.split(";")[0].strip().lower() == media_type for part in accept.split(","))
+
+
+def download(content: bytes | str, media_type: str, filename: str) -> Response:
+    """A file download (``Content-Disposition: attachment``); CSV text is sent as UTF-8."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    media = f"{media_type}; charset=utf-8" if media_type == CSV else media_type
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -24,18 +24,22 @@ from warmteregio.store.models import User
 from warmteregio.web import auth, geo
 from warmteregio.web.api import schemas
 from warmteregio.web.api.common import (
+    CSV,
     GEOJSON,
     WRITE_RESPONSES,
+    XLSX,
     PageParams,
     bad_request,
     bbox_params,
     check_code,
     crs_params,
+    download,
     geojson_response,
     list_body,
     not_found,
     page_params,
     require_write_session,
+    wants,
 )
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Schema
@@ -45,8 +49,6 @@ router = APIRouter(tags=["Warmtebronnen"])
 
 API_PREFIX = "/api/v1"
 BRONCODE_RE = service.BRONCODE_RE
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Dutch names for the published enum schemas (API Design Rule /core/interface-language); same values.
 Temperatuurklasse = StrEnum("Temperatuurklasse", {m.name: m.value for m in TemperatureClass})
@@ -248,17 +250,6 @@ def _if_match(value: str | None) -> int | None:
     return int(m.group(1))
 
 
-def _wants(request: Request, media_type: str) -> bool:
-    accept = request.headers.get("accept", "")
-    return any(part.split(";")[0].strip().lower() == media_type for part in accept.split(","))
-
-
-def _download(content: bytes | str, media_type: str, filename: str) -> Response:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    media = f"{media_type}; charset=utf-8" if media_type == CSV else media_type
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 def _values(verzoek: Schema, skip: tuple[str, ...]) -> dict[str, Any]:
     data = verzoek.model_dump(exclude_unset=True, by_alias=False)
     return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in data.items() if k not in skip}
@@ -326,8 +317,8 @@ def warmtebronnen(
     regiocode = check_code(normalise_rescode, regio, "regio")
     if formaat is None:
         formaat = (
-            Bronformaat.GEOJSON if _wants(request, GEOJSON) else Bronformaat.CSV if _wants(request, CSV)
-            else Bronformaat.XLSX if _wants(request, XLSX) else Bronformaat.JSON
+            Bronformaat.GEOJSON if wants(request, GEOJSON) else Bronformaat.CSV if wants(request, CSV)
+            else Bronformaat.XLSX if wants(request, XLSX) else Bronformaat.JSON
         )  # fmt: skip
     values = {
         "temperatuurklasse": temperatuurklasse.value if temperatuurklasse else None,
@@ -340,9 +331,9 @@ def warmtebronnen(
     items = service.list_sources(db, service.BronFilter(regio=regiocode, straal_m=straal, bbox_rd=bbox, **values))
     name = f"warmtebronnen-{regiocode or 'nl'}"
     if formaat is Bronformaat.CSV:
-        return _download(service.export_csv(items), CSV, f"{name}.csv")
+        return download(service.export_csv(items), CSV, f"{name}.csv")
     if formaat is Bronformaat.XLSX:
-        return _download(service.export_xlsx(items), XLSX, f"{name}.xlsx")
+        return download(service.export_xlsx(items), XLSX, f"{name}.xlsx")
     paging = pages.paging()
     page = queries.Page(items[paging.offset : paging.offset + paging.pagina_grootte], len(items), paging.pagina,
                         paging.pagina_grootte)  # fmt: skip
