@@ -103,10 +103,16 @@ def create_user(
     return user
 
 
+def active_user(session: Session, email: str) -> User | None:
+    """The active user with this e-mail address (case-insensitive), or None."""
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return user if user is not None and user.actief else None
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Always spends one hash verification."""
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.actief:
+    user = active_user(session, email)
+    if user is None:
         verify_password(_DUMMY_HASH, password)  # equal timing for unknown users
         return None
     if not verify_password(user.password_hash, password):

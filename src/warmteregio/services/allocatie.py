@@ -1550,9 +1550,12 @@ def geojson(session: Session, run_id: int, crs: str | None = None) -> str:
 
 
 def user_by_email(session: Session, email: str) -> User:
-    """The user with this e-mail address (case-insensitive), or :class:`AllocatieError` (not found)."""
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """The active user with this e-mail address (case-insensitive), or :class:`AllocatieError` (not found)."""
+    from warmteregio.accounts.service import active_user
+
+    user = active_user(session, email)
     if user is None:
-        raise AllocatieError(f"gebruiker {email} bestaat niet", f"user {email} does not exist", not_found=True,
-                             veld="gebruiker")  # fmt: skip
+        raise AllocatieError(f"gebruiker {email} bestaat niet of is niet actief",
+                             f"user {email} does not exist or is not active",
+                             not_found=True, veld="gebruiker")  # fmt: skip
     return user

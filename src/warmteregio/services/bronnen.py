@@ -608,11 +608,11 @@ def export_geojson(items: Sequence[BronInfo], *, rd: bool = False) -> str:
 
 def user_by_email(session: Session, email: str) -> User:
     """An active user by e-mail (for the CLI); :class:`BronError` ``not_found`` otherwise."""
-    from sqlalchemy import func
+    from warmteregio.accounts.service import active_user
 
-    email = email.strip().lower()
-    user = session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None or not user.actief:
+    user = active_user(session, email)
+    if user is None:
+        email = email.strip().lower()
         raise BronError(f"geen actieve gebruiker met e-mailadres {email}", f"no active user with e-mail {email}",
                         not_found=True)  # fmt: skip
     return user

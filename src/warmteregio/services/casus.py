@@ -41,7 +41,7 @@ from sqlalchemy import exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from warmteregio import __version__
-from warmteregio.accounts.service import Principal, can_edit_region
+from warmteregio.accounts.service import Principal, active_user, can_edit_region
 from warmteregio.domain.codes import CodeError, normalise_buurtcode, normalise_rescode
 from warmteregio.domain.enums import Role
 from warmteregio.engine import mcda
@@ -882,8 +882,8 @@ def besluitenlog(session: Session, user: User | None, casus_id: int) -> dict[str
 
 def user_by_email(session: Session, email: str) -> User:
     """An active user by e-mail (for the CLI); 404 otherwise."""
-    email = email.strip().lower()
-    user = session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None or not user.actief:
+    user = active_user(session, email)
+    if user is None:
+        email = email.strip().lower()
         raise CasusError(f"geen actieve gebruiker met e-mailadres {email}", f"no active user with e-mail {email}", 404)
     return user
