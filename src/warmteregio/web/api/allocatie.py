@@ -21,7 +21,7 @@ from starlette.responses import Response
 from warmteregio.domain.codes import normalise_gemeentecode, normalise_rescode
 from warmteregio.services import allocatie
 from warmteregio.store.models import User
-from warmteregio.web import auth, geo
+from warmteregio.web import auth
 from warmteregio.web.api.common import (
     CSV,
     GEOJSON,
@@ -610,11 +610,7 @@ def allocatie_buurten(
     if formaat == "xlsx":
         return download(allocatie.export_xlsx(db, info.id), XLSX, f"allocatie-{info.id}.xlsx")
     if formaat == "geojson":
-        features = allocatie.map_features(db, info.id)
-        body = geo.feature_collection_json(
-            features.ids, geo.geometries_to_geojson(features.geometries, crs), features.properties,
-            extra={"numberMatched": len(features.ids), "numberReturned": len(features.ids)},
-        )  # fmt: skip
+        body = allocatie.geojson(db, info.id, crs)
         return Response(body.encode("utf-8"), media_type=GEOJSON, headers={"Content-Crs": crs, "Vary": "Accept"})
     code = check_code(normalise_gemeentecode, gemeente, "gemeente")
     page = allocatie.run_buurten(db, info.id, gemeente=code, bron=bron, paging=pages.paging())
