@@ -332,3 +332,17 @@ def test_source_outlook_names_the_closest_buurt_and_the_break_even_heat_price():
     one = buurten([10], [1], [110], [100])
     out1 = source_outlook(one, s, replace(FLAT, max_distance_m=1000.0))
     assert out1.gap_eur[0] == pytest.approx(10.0) and out1.breakeven_price_eur_gj[0] == pytest.approx(1.0)
+
+
+def test_solve_result_carries_the_source_outlook():
+    from warmteregio.allocation import source_outlook
+
+    b = buurten([10, 20], [1, 1], [110, 200], [100, 100])
+    s = bronnen([1e6, 1e6], [100, 100], price=[2.0, 0.0], x=[0.0, 1e6])
+    st_ = replace(FLAT, max_distance_m=1000.0)
+    r = solve(b, s, st_)
+    direct = source_outlook(b, s, st_)
+    assert r.outlook is not None
+    np.testing.assert_array_equal(r.outlook.buurt, direct.buurt)
+    np.testing.assert_allclose(r.outlook.gap_eur, direct.gap_eur, equal_nan=True)
+    np.testing.assert_allclose(r.outlook.breakeven_price_eur_gj, direct.breakeven_price_eur_gj, equal_nan=True)

@@ -240,6 +240,7 @@ class AllocationResult:
     warnings: tuple[tuple[str, str], ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # seconds: prepare, main, marginal, standalone, pareto
     n_pairs: int = 0  # (buurt, source) pairs that got a variable after pruning
+    outlook: SourceOutlook | None = None  # per source, where it comes closest (see source_outlook)
 
 
 def settings_from_params(params: object, **changes: object) -> AllocationSettings:
@@ -458,12 +459,16 @@ class SourceOutlook:
 
 def source_outlook(bu: AllocationBuurten, so: AllocationSources, st: AllocationSettings = AllocationSettings()
                    ) -> SourceOutlook:  # fmt: skip
-    """See :class:`SourceOutlook`. Vectorised over the (buurt, source) pairs of :func:`_pair_table`."""
+    """See :class:`SourceOutlook` (also part of every :func:`solve` result). Vectorised over the (buurt, source)
+    pairs of :func:`_pair_table`."""
+    return _outlook(_pair_table(bu, so, st), bu, so)
+
+
+def _outlook(pt: _PairTable, bu: AllocationBuurten, so: AllocationSources) -> SourceOutlook:
     n_s = len(so.codes)
     gap = np.full(n_s, np.inf)
     best_b = np.full(n_s, -1)
     breakeven = np.full(n_s, -np.inf)
-    pt = _pair_table(bu, so, st)
     if len(pt.b):
         k = np.argmin(pt.cost, axis=1)
         rows = np.arange(len(pt.b))
@@ -1053,7 +1058,7 @@ def solve(
             pipe_cost=np.zeros(n_b), distance_m=np.full(n_b, np.nan), heat_gj=np.zeros(n_b), peak_mw=np.zeros(n_b),
             co2=math.nan, co2_buurt=np.full(n_b, np.nan), use_gj=np.zeros(n_s), use_mw=np.zeros(n_s),
             marginal_value_eur_per_mw=nan_s, gap=math.nan, solve_seconds=sol.seconds, explanation=tuple(expl),
-            warnings=(), timings=timings, n_pairs=len(ch.b),
+            warnings=(), timings=timings, n_pairs=len(ch.b), outlook=_outlook(prob.table, buurten, sources),
         )  # fmt: skip
     out = _outcome(prob, ch, sol)
     status = STATUS_TIJDSLIMIET if sol.time_limited else STATUS_OPTIMAAL
@@ -1140,7 +1145,7 @@ def solve(
         co2_buurt=out["co2_buurt"], use_gj=out["use_gj"], use_mw=out["use_mw"],  # type: ignore[arg-type]
         marginal_value_eur_per_mw=marginal, gap=sol.gap, solve_seconds=sol.seconds, explanation=(),
         gemeenten=tuple(summaries), pareto=tuple(pareto), warnings=tuple(warnings), timings=timings,
-        n_pairs=len(ch.b),
+        n_pairs=len(ch.b), outlook=_outlook(prob.table, buurten, sources),
     )  # fmt: skip
 
 

@@ -988,7 +988,7 @@ def _bronnen_summary(inv: Invoer, result: Any) -> list[dict[str, Any]]:
     names = list(s.names) if getattr(s, "names", None) is not None else [None] * len(s.codes)
     from warmteregio.allocation import source_outlook
 
-    outlook = source_outlook(inv.buurten, s, inv.settings)
+    outlook = getattr(result, "outlook", None) or source_outlook(inv.buurten, s, inv.settings)
     buurt_codes = [str(c) for c in inv.buurten.codes]
     for j, code in enumerate(map(str, s.codes)):
         r = inv.records.get(code)
