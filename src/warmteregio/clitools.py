@@ -10,7 +10,8 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from warmteregio.data.base import ImportValidationError, ProgressCallback
 from warmteregio.store.db import make_engine, make_sessionmaker, session_scope, upgrade
@@ -19,6 +20,15 @@ console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 EXIT_BAD_INPUT = 2
+
+
+def database_factory(migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+    """The configured database's engine (migrated to the newest schema) and a session factory, for commands that
+    run work in several transactions (sweeps, allocation runs). The caller disposes of the engine."""
+    engine = make_engine()
+    if migrate:
+        upgrade(engine)
+    return engine, make_sessionmaker(engine)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from warmteregio.clitools import EXIT_BAD_INPUT, console, database_session, progress_bar
+from warmteregio.clitools import EXIT_BAD_INPUT, console, database_factory, database_session, progress_bar
 from warmteregio.data.base import ImportValidationError
 
 app = typer.Typer(help="Demoregio Drechtsteden / demo region", no_args_is_help=True)
@@ -67,15 +67,14 @@ def allocaties(
     """Reken de drie demo-allocaties van Drechtsteden door (als ze er nog niet zijn) / run the demo allocations."""
     from warmteregio.demo.allocaties import create_demo_allocations
     from warmteregio.services.allocatie import AllocatieError
-    from warmteregio.store.db import make_engine, make_sessionmaker, upgrade
-
-    engine = make_engine()
-    upgrade(engine)
+    engine, factory = database_factory()
     try:
-        result = create_demo_allocations(make_sessionmaker(engine), gebruiker=gebruiker)
+        result = create_demo_allocations(factory, gebruiker=gebruiker)
     except AllocatieError as exc:
         console.print(f"{exc.nl} / {exc.en}", markup=False, highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        engine.dispose()
     for titel, run_id, status in result.runs:
         out.print(f"allocatie {run_id}: {titel} ({status})", highlight=False)
     out.print(f"{result.nieuw} nieuw doorgerekend / newly computed", highlight=False)

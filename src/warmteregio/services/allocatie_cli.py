@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from warmteregio.clitools import EXIT_BAD_INPUT, console, progress_bar
+from warmteregio.clitools import EXIT_BAD_INPUT, console, database_factory, progress_bar
 from warmteregio.services import allocatie
 
 app = typer.Typer(no_args_is_help=True)
@@ -27,14 +27,6 @@ EXIT_CANCELLED = 130
 def _fail(nl: str, en: str) -> None:
     console.print(f"FOUT: {nl}\nERROR: {en}", markup=False, highlight=False)
     raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _factory():  # noqa: ANN202 - (engine, sessionmaker)
-    from warmteregio.store.db import make_engine, make_sessionmaker, upgrade
-
-    engine = make_engine()
-    upgrade(engine)
-    return engine, make_sessionmaker(engine)
 
 
 def _pairs(values: list[str], name: str, cast: type) -> dict[str, Any]:
@@ -135,7 +127,7 @@ def start(
         max_afstand_m=max_afstand, max_aandeel_per_bron=max_aandeel, pareto_punten=pareto,
         tijdslimiet_s=tijdslimiet, marginale_waarden=not geen_marginale, scenario=changes, basis_id=basis,
     )  # fmt: skip
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             inst = inst.validate()
@@ -170,7 +162,7 @@ def lijst(regio: str | None = typer.Option(None, "--regio", help="alleen deze re
     """Allocaties, nieuwste eerst / allocations, newest first."""
     from warmteregio.services.queries import Paging
 
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             page = allocatie.list_runs(s, regio=regio.strip().upper() if regio else None, paging=Paging(1, 200))
@@ -185,7 +177,7 @@ def lijst(regio: str | None = typer.Option(None, "--regio", help="alleen deze re
 
 
 def _load(run_id: int) -> allocatie.RunInfo:
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             info = allocatie.get_run(s, run_id)
@@ -250,7 +242,7 @@ def vergelijk(
     b: int = typer.Argument(..., help="scenario / scenario"),
 ) -> None:
     """Vergelijk twee allocaties: gewijzigde buurten, per gemeente en per bron / compare two allocations."""
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             v = allocatie.compare_runs(s, a, b)
@@ -283,7 +275,7 @@ def export(
     if formaat not in ("csv", "xlsx", "geojson"):
         _fail(f"onbekend formaat {formaat!r}: kies csv, xlsx of geojson",
               f"unknown format {formaat!r}: choose csv, xlsx or geojson")  # fmt: skip
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             if formaat == "csv":
@@ -309,7 +301,7 @@ def export(
 @app.command("annuleer")
 def annuleer(run_id: int = typer.Argument(..., help="nummer van de allocatie / allocation id")) -> None:
     """Annuleer een wachtende of lopende allocatie / cancel a waiting or running allocation."""
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             info = allocatie.request_cancel(s, run_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from warmteregio.clitools import EXIT_BAD_INPUT, console, progress_bar
+from warmteregio.clitools import EXIT_BAD_INPUT, console, database_factory, progress_bar
 from warmteregio.services import sweep
 
 app = typer.Typer(no_args_is_help=True)
@@ -25,14 +25,6 @@ EXIT_CANCELLED = 130
 def _fail(nl: str, en: str) -> None:
     console.print(f"FOUT: {nl}\nERROR: {en}", markup=False, highlight=False)
     raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _factory():  # noqa: ANN202 - sessionmaker
-    from warmteregio.store.db import make_engine, make_sessionmaker, upgrade
-
-    engine = make_engine()
-    upgrade(engine)
-    return engine, make_sessionmaker(engine)
 
 
 def _summary(results: list[sweep.BuurtSamenvatting]) -> str:
@@ -107,7 +99,7 @@ def start(
                 csv_out.write_text(sweep.results_csv(results), encoding="utf-8", newline="")
             typer.echo(_summary(results) + (f" -> {csv_out}" if csv_out else ""))
             return
-        engine, factory = _factory()
+        engine, factory = database_factory()
         try:
             with progress_bar("sweep (partities / partitions)") as progress:
                 sweep_id = sweep.run_sweep(
@@ -137,7 +129,7 @@ def start(
 @app.command("status")
 def status(sweep_id: int = typer.Argument(..., help="nummer van de sweep / sweep id")) -> None:
     """Status en voortgang van een sweep / status and progress of a sweep."""
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             info = sweep.get_sweep(s, sweep_id)
@@ -165,7 +157,7 @@ def resultaten(
     csv_out: Path | None = typer.Option(None, "--csv", help="schrijf alle buurten als CSV / write every buurt as CSV"),
 ) -> None:
     """Resultaten van een sweep: per gemeente de winnaars, of alle buurten als CSV / results of a sweep."""
-    engine, factory = _factory()
+    engine, factory = database_factory()
     try:
         with factory() as s:
             if sweep.get_sweep(s, sweep_id) is None:
