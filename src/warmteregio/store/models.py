@@ -7,10 +7,11 @@ Energy in GJ per year, power in MW, areas in m2, money in EUR.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -608,3 +609,195 @@ class AllocatieBuurt(Base):
     vastgezet: Mapped[str | None] = mapped_column(String(4), nullable=True)
 
     run: Mapped[Allocatierun] = relationship(back_populates="buurten")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Warmteprogramma workbench (warmteregio.programme)
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Warmteprogramma(Base):
+    """One version of a gemeente's warmteprogramma (Wgiw / Omgevingswet).
+
+    ``status``: ``concept`` (draft), ``consultatie`` (published for consultation), ``vastgesteld`` (adopted on
+    ``vastgesteld_op`` by decision ``besluit_referentie``) or ``vervallen`` (superseded by a later adopted
+    version). At most one version per gemeente is ``concept`` or ``consultatie`` at a time; adopted and superseded
+    versions are immutable. ``actualisatie_uiterlijk`` is the latest date of the next update (adoption + 5 years,
+    from the rules file). ``vorige_id`` is the adopted version this one was derived from (for the look-back).
+    ``teksten`` is JSON text: chapter code -> text (Markdown subset). ``versie`` counts edits (optimistic locking)."""
+
+    __tablename__ = "warmteprogrammas"
+    __table_args__ = (UniqueConstraint("gemeente_code", "volgnummer", name="uq_warmteprogrammas_gemeente_volgnummer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(6), index=True)
+    volgnummer: Mapped[int] = mapped_column(Integer)
+    titel: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="concept", index=True)
+    vorige_id: Mapped[int | None] = mapped_column(
+        ForeignKey("warmteprogrammas.id", ondelete="SET NULL"), nullable=True
+    )
+    beoordelingsrun_id: Mapped[int | None] = mapped_column(
+        ForeignKey("beoordelingsruns.id", ondelete="SET NULL"), nullable=True
+    )
+    allocatierun_id: Mapped[int | None] = mapped_column(
+        ForeignKey("allocatieruns.id", ondelete="SET NULL"), nullable=True
+    )
+    teksten: Mapped[str] = mapped_column(Text, default="{}")
+    consultatie_van: Mapped[date | None] = mapped_column(Date, nullable=True)
+    consultatie_tot: Mapped[date | None] = mapped_column(Date, nullable=True)
+    vastgesteld_op: Mapped[date | None] = mapped_column(Date, nullable=True)
+    vastgesteld_door: Mapped[str | None] = mapped_column(String(40), nullable=True)  # gemeenteraad / college
+    besluit_referentie: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    actualisatie_uiterlijk: Mapped[date | None] = mapped_column(Date, nullable=True)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    gewijzigd_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    plannen: Mapped[list[ProgrammaBuurtplan]] = relationship(
+        back_populates="programma", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ProgrammaBuurtplan.buurt_code",
+    )
+    stappen: Mapped[list[ProgrammaStap]] = relationship(
+        back_populates="programma", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ProgrammaBuurtplan(Base):
+    """The plan for one buurt in one programme version.
+
+    ``alternatief``: a catalogue variant code (``S1a`` ... ``S5d``) or a family choice (``warmtenet``,
+    ``all_electric``, ``groengas_hybride``, ``waterstof``, ``nader_te_bepalen``): the 2050 perspective.
+    ``analyse_*`` is the snapshot of the assessment framework's preferred variant, its robustness (first-rank
+    acceptability 0-1) and its explanation; a chosen alternative of another family needs ``afwijking_reden``.
+    ``fase``: verkenning, planvorming, uitvoeringsplan, uitvoering, gereed. ``startjaar``/``doeljaar``: start of
+    the approach and year natural-gas free; buurten with a start within the plan horizon (10 years) are the
+    programme's buurten for the coming period. ``aanwijzen``: the municipality intends to designate the area
+    (``aanwijsbesluit_jaar``: year of the intended decision; ``aardgasvrij_jaar``: end of the term; a term
+    shorter than the guideline needs ``termijn_reden``). Money for the chosen alternative from the assessment run:
+    ``nationale_kosten_weq`` [EUR/WEQ/yr], ``maandlasten_*`` [EUR/month difference]. ``koppelkansen`` is JSON text:
+    a list of ``{"soort", "omschrijving", "jaar"}``."""
+
+    __tablename__ = "programma_buurtplannen"
+    __table_args__ = (UniqueConstraint("programma_id", "buurt_code", name="uq_programma_buurtplannen_programma_buurt"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programma_id: Mapped[int] = mapped_column(ForeignKey("warmteprogrammas.id", ondelete="CASCADE"), index=True)
+    buurt_code: Mapped[str] = mapped_column(String(10))
+    buurt_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cluster: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    alternatief: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    analyse_run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    analyse_voorkeur: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    analyse_robuustheid: Mapped[float | None] = mapped_column(Float, nullable=True)
+    analyse_uitleg_nl: Mapped[str | None] = mapped_column(Text, nullable=True)
+    analyse_uitleg_en: Mapped[str | None] = mapped_column(Text, nullable=True)
+    afwijking_reden: Mapped[str | None] = mapped_column(Text, nullable=True)
+    fase: Mapped[str] = mapped_column(String(20), default="verkenning")
+    startjaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    doeljaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    koppelkansen: Mapped[str] = mapped_column(Text, default="[]")
+    aanwijzen: Mapped[bool] = mapped_column(Boolean, default=False)
+    aanwijsbesluit_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    aardgasvrij_jaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    termijn_reden: Mapped[str | None] = mapped_column(Text, nullable=True)
+    betaalbaarheid: Mapped[str | None] = mapped_column(Text, nullable=True)
+    haalbaarheid: Mapped[str | None] = mapped_column(Text, nullable=True)
+    nationale_kosten_weq: Mapped[float | None] = mapped_column(Float, nullable=True)
+    maandlasten_eigenaar: Mapped[float | None] = mapped_column(Float, nullable=True)
+    maandlasten_sociale_huur: Mapped[float | None] = mapped_column(Float, nullable=True)
+    maandlasten_particuliere_huur: Mapped[float | None] = mapped_column(Float, nullable=True)
+    warmtebron_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    warmtenet: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    programma: Mapped[Warmteprogramma] = relationship(back_populates="plannen")
+
+
+class ProgrammaStap(Base):
+    """The status of one step of the process guide (``programme/data/stappen.csv``) in one programme version:
+    ``status`` open, bezig, gereed or nvt (not applicable, with ``toelichting``), the owner and the evidence."""
+
+    __tablename__ = "programma_stappen"
+    __table_args__ = (UniqueConstraint("programma_id", "stap_code", name="uq_programma_stappen_programma_stap"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programma_id: Mapped[int] = mapped_column(ForeignKey("warmteprogrammas.id", ondelete="CASCADE"), index=True)
+    stap_code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    eigenaar: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    bewijs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    toelichting: Mapped[str | None] = mapped_column(Text, nullable=True)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    programma: Mapped[Warmteprogramma] = relationship(back_populates="stappen")
+
+
+class ProgrammaPartner(Base):
+    """A stakeholder organisation of a gemeente's heat transition (grid operator, corporation, residents' group,
+    heat company, province, water board ...) with one contact. Personal data is kept to what the function needs
+    (name, function, work e-mail) and is only shown to logged-in members of the gemeente or region."""
+
+    __tablename__ = "programma_partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(6), index=True)
+    organisatie: Mapped[str] = mapped_column(String(200))
+    soort: Mapped[str] = mapped_column(String(30))
+    rol: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contactpersoon: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    functie: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+class Participatiemoment(Base):
+    """One entry of the participation log: a meeting, survey, conversation or formal response (zienswijze), the
+    input received (``inbreng``) and how it was answered (``reactie``). ``partner_ids`` and ``buurt_codes`` are
+    JSON lists. ``programma_id`` links it to the programme version it fed (optional)."""
+
+    __tablename__ = "programma_participatie"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(6), index=True)
+    programma_id: Mapped[int | None] = mapped_column(
+        ForeignKey("warmteprogrammas.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    datum: Mapped[date] = mapped_column(Date)
+    soort: Mapped[str] = mapped_column(String(30))
+    titel: Mapped[str] = mapped_column(String(200))
+    partner_ids: Mapped[str] = mapped_column(Text, default="[]")
+    buurt_codes: Mapped[str] = mapped_column(Text, default="[]")
+    aantal_deelnemers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    inbreng: Mapped[str] = mapped_column(Text, default="")
+    reactie: Mapped[str | None] = mapped_column(Text, nullable=True)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+class ProgrammaDocument(Base):
+    """A published document of a programme version (``formaat`` html, pdf or docx), stored when the version
+    went to consultation or was adopted (``publicatie``: consultatie / vastgesteld). Never changed or deleted:
+    ``sha256`` is the hash of ``inhoud`` at publication."""
+
+    __tablename__ = "programma_documenten"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programma_id: Mapped[int] = mapped_column(ForeignKey("warmteprogrammas.id", ondelete="RESTRICT"), index=True)
+    publicatie: Mapped[str] = mapped_column(String(12))
+    formaat: Mapped[str] = mapped_column(String(8))
+    bestandsnaam: Mapped[str] = mapped_column(String(200))
+    inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    grootte: Mapped[int] = mapped_column(Integer)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

@@ -1,0 +1,1 @@
+"""Warmteprogramma workbench: lifecycle, buurt planning, legal checks, conflicts and documents (no database)."""
