@@ -145,3 +145,144 @@ class Programma:
             if p.buurt_code == buurt_code:
                 return p
         return None
+
+
+# --- rules and process guide (data files in programme/data, loaded by programme.regels) --------------------------
+
+
+@dataclass(frozen=True)
+class ToetsDef:
+    """A legal check as defined in ``data/toetsen.csv``: its legal basis can be updated without code changes."""
+
+    code: str
+    titel_nl: str
+    titel_en: str
+    grondslag: str  # legal basis, e.g. the article or the guide's section
+    bron: str  # where it can be verified (publication, URL)
+    ernst: str  # "fout" or "waarschuwing" when the check does not pass
+    blokkeert_vaststelling: bool  # a failing check of this kind refuses adoption
+
+
+@dataclass(frozen=True)
+class StapDef:
+    code: str
+    volgorde: int
+    titel_nl: str
+    titel_en: str
+    beschrijving_nl: str
+    beschrijving_en: str
+    verplicht: bool
+    bron: str
+
+
+@dataclass(frozen=True)
+class HoofdstukDef:
+    code: str
+    volgorde: int
+    titel_nl: str
+    titel_en: str
+    inhoud_nl: str  # what the chapter must contain (shown as guidance in the editor)
+    inhoud_en: str
+    bron: str
+
+
+@dataclass(frozen=True)
+class Regels:
+    """Parameters of the rules (from ``data/regels.csv``) plus the checks, steps and chapters."""
+
+    peildatum: date  # the date the rules files were last checked against the regulations
+    actualisatie_jaren: int  # update at least every N years after adoption
+    aanwijstermijn_min_jaren: int  # guideline term between designation decision and end of natural gas
+    planhorizon_jaren: int  # the programme names the buurten of the coming N years
+    eerste_vaststelling_uiterlijk: date  # first programme adopted by
+    waarschuwing_maanden: int  # warn this many months before an update is due
+    toetsen: tuple[ToetsDef, ...] = ()
+    stappen: tuple[StapDef, ...] = ()
+    hoofdstukken: tuple[HoofdstukDef, ...] = ()
+
+    def toets(self, code: str) -> ToetsDef:
+        for t in self.toetsen:
+            if t.code == code:
+                return t
+        raise KeyError(code)
+
+
+# --- results of checks, look-back and cross-border conflicts ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Toetsresultaat:
+    code: str
+    titel_nl: str
+    titel_en: str
+    status: str  # "ok", "fout", "waarschuwing" or "nvt"
+    melding_nl: str
+    melding_en: str
+    buurten: tuple[str, ...] = ()  # the buurten the message is about
+    grondslag: str = ""
+    bron: str = ""
+    blokkeert_vaststelling: bool = False
+
+
+@dataclass(frozen=True)
+class TerugblikRij:
+    buurt_code: str
+    buurt_naam: str | None
+    gepland_alternatief: str | None
+    huidig_alternatief: str | None
+    gepland_startjaar: int | None
+    huidig_startjaar: int | None
+    gepland_doeljaar: int | None
+    huidig_doeljaar: int | None
+    geplande_fase: str | None
+    huidige_fase: str | None
+    oordeel: str  # op_schema, vertraagd, versneld, gereed, alternatief_gewijzigd, vervallen, nieuw
+    toelichting_nl: str
+    toelichting_en: str
+
+
+@dataclass(frozen=True)
+class Terugblik:
+    vorige_id: int
+    vorige_vastgesteld_op: date | None
+    rijen: tuple[TerugblikRij, ...]
+    samenvatting: dict[str, int]  # oordeel -> number of buurten
+
+
+@dataclass(frozen=True)
+class RegioPlan:
+    """A buurt plan seen from the region: which gemeente's programme (latest version) plans what."""
+
+    gemeente_code: str
+    gemeente_naam: str
+    programma_id: int
+    programma_status: str
+    buurt_code: str
+    buurt_naam: str | None
+    alternatief: str | None
+    familie: str | None
+    warmtebron_code: str | None
+    warmtenet: str | None
+    warmtevraag_gj: float | None
+    startjaar: int | None
+    doeljaar: int | None
+
+
+@dataclass(frozen=True)
+class BronCapaciteit:
+    code: str
+    naam: str
+    beschikbaar_gj: float | None  # GJ/yr available; None = unknown
+
+
+@dataclass(frozen=True)
+class Conflict:
+    soort: str  # bron_capaciteit, warmtenet_keuze, warmtenet_planning
+    ernst: str  # fout or waarschuwing
+    gemeenten: tuple[str, ...]
+    buurten: tuple[str, ...]
+    melding_nl: str
+    melding_en: str
+    bron_code: str | None = None
+    warmtenet: str | None = None
+    cijfers: dict[str, float] = field(default_factory=dict)  # e.g. vraag_gj, beschikbaar_gj
