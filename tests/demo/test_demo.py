@@ -108,10 +108,11 @@ def test_load_demo(session: Session, shared_data: Path) -> None:
     user = authenticate(session, DEMO_EMAIL, DEMO_PASSWORD)
     assert user is not None and user.rol == "regiocoordinator" and user.res_code == "ES18"
     assert result.account_nieuw is True
-    from warmteregio.demo.loader import DEMO_PARTICIPANTS
+    from warmteregio.demo.loader import DEMO_OFFICIALS, DEMO_PARTICIPANTS, GEMEENTEN
 
     assert len(DEMO_PARTICIPANTS) >= 2  # a workshop case needs several accounts
-    for email, _naam, gemeente in DEMO_PARTICIPANTS:
+    assert sorted(gm for _e, _n, gm in DEMO_OFFICIALS) == sorted(GEMEENTEN)  # one programme editor per gemeente
+    for email, _naam, gemeente in (*DEMO_PARTICIPANTS, *DEMO_OFFICIALS):
         deelnemer = authenticate(session, email, DEMO_PASSWORD)
         assert deelnemer is not None and deelnemer.rol == "gemeente" and deelnemer.gemeente_code == gemeente
 

@@ -17,7 +17,7 @@ out = Console()
 @app.command("laden")
 def laden() -> None:
     """Laad de demoregio Drechtsteden (ES18) met echte data en een demo-account / load the demo region."""
-    from warmteregio.demo.loader import DEMO_PARTICIPANTS, REGION_NAME, DemoDataError, load_demo
+    from warmteregio.demo.loader import DEMO_OFFICIALS, DEMO_PARTICIPANTS, REGION_NAME, DemoDataError, load_demo
 
     try:
         with database_session() as session, progress_bar("demoregio / demo region") as progress:
@@ -51,6 +51,8 @@ def laden() -> None:
             f"account:    {status}\n"
             "workshopdeelnemers / workshop participants (zelfde wachtwoord / same password):\n"
             + "".join(f"            {email}\n" for email, _naam, _gm in DEMO_PARTICIPANTS)
+            + "gemeenteambtenaren (warmteprogramma) / gemeente officials (same password):\n"
+            + "".join(f"            {email}\n" for email, _naam, _gm in DEMO_OFFICIALS)
             + "\n"
             + "Openbaar demo-wachtwoord: gebruik deze database niet voor echte gegevens.\n"
             "Public demo password: do not use this database for real data.",

@@ -46,6 +46,16 @@ DEMO_PARTICIPANTS: tuple[tuple[str, str, str], ...] = (
     ("deelnemer.zwijndrecht@warmteregio.nl", "Demo deelnemer Zwijndrecht", "GM0642"),
     ("deelnemer.sliedrecht@warmteregio.nl", "Demo deelnemer Sliedrecht", "GM0610"),
 )
+#: One gemeente official per demo gemeente, who edits that gemeente's warmteprogramma (same public demo password).
+DEMO_OFFICIALS: tuple[tuple[str, str, str], ...] = (
+    ("ambtenaar.alblasserdam@warmteregio.nl", "Demo ambtenaar Alblasserdam", "GM0482"),
+    ("ambtenaar.dordrecht@warmteregio.nl", "Demo ambtenaar Dordrecht", "GM0505"),
+    ("ambtenaar.hardinxveld@warmteregio.nl", "Demo ambtenaar Hardinxveld-Giessendam", "GM0523"),
+    ("ambtenaar.ambacht@warmteregio.nl", "Demo ambtenaar Hendrik-Ido-Ambacht", "GM0531"),
+    ("ambtenaar.papendrecht@warmteregio.nl", "Demo ambtenaar Papendrecht", "GM0590"),
+    ("ambtenaar.sliedrecht@warmteregio.nl", "Demo ambtenaar Sliedrecht", "GM0610"),
+    ("ambtenaar.zwijndrecht@warmteregio.nl", "Demo ambtenaar Zwijndrecht", "GM0642"),
+)
 
 SCHEMATIC_SOURCE = "schematisch: Voronoi van CBS/ETM-buurtcentroïden, geknipt op gemeentegrens (geen echte grens)"
 BOUNDARY_SOURCE = "CBS/PDOK gemeentegrenzen 2022, gegeneraliseerd (via RishikeshGovind/nlstat)"
@@ -380,8 +390,9 @@ def ensure_demo_account(session: Session) -> bool:
 
 
 def _ensure_participants(session: Session) -> None:
-    """The demo's workshop participants (gemeente role), so a case can be run with several accounts."""
-    for email, naam, gemeente in DEMO_PARTICIPANTS:
+    """The demo's workshop participants and gemeente officials (gemeente role): a case can be run with several
+    accounts, and every demo gemeente has someone who edits its warmteprogramma."""
+    for email, naam, gemeente in (*DEMO_PARTICIPANTS, *DEMO_OFFICIALS):
         user = session.scalar(select(User).where(func.lower(User.email) == email))
         if user is None:
             create_user(session, email=email, naam=naam, password=DEMO_PASSWORD, rol=Role.GEMEENTE,
