@@ -184,6 +184,8 @@ class HoofdstukDef:
     inhoud_nl: str  # what the chapter must contain (shown as guidance in the editor)
     inhoud_en: str
     bron: str
+    verplicht: bool = True  # the programme must have its own text for this chapter (check "hoofdstukken")
+    alleen_bij_actualisatie: bool = False  # only applies to an update (a version with a previous adopted one)
 
 
 @dataclass(frozen=True)
