@@ -1,5 +1,5 @@
 """Run all benchmarks: import (SQLite + PostgreSQL), GeoJSON/region page, engine, weighing/SMAA, weging page, sweep,
-regional source allocation (Drechtsteden and the Stedin service area).
+regional source allocation (Drechtsteden and the Stedin service area), the warmteprogramma PDF of Dordrecht.
 
 Each benchmark runs in its own Python process (so peak-memory numbers do not mix); the exit code is
 non-zero when any of them failed.
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         ("bench_weging_page.py", ["--repeats", "10" if args.quick else "30"]),
         ("bench_sweep.py", []),
         ("bench_allocation.py", ["--quick"] if args.quick else []),
+        ("bench_programme.py", ["--repeats", "3" if args.quick else "5"]),
     ]
     failed = []
     for script, extra in runs:
