@@ -22,6 +22,10 @@ VENDOR = ROOT / "src" / "warmteregio" / "web" / "static" / "vendor"
 USER_EMAIL = "coordinator@example.nl"
 USER_PASSWORD = "e2e-wachtwoord-123"
 USER_NAME = "Sanne de Regio"
+#: A municipal official of Dordrecht (warmteprogramma: edits GM0505's programme).
+GEMEENTE_EMAIL = "dordrecht@example.nl"
+GEMEENTE_PASSWORD = "e2e-gemeente-wachtwoord"
+GEMEENTE_NAME = "Gert de Gemeente"
 
 # code, name, centroid x, centroid y [RD New, m], dwellings, WEQ, heat demand [GJ/yr], schematic
 BUURTEN = [
@@ -132,6 +136,8 @@ def seed(engine: Engine) -> None:
         user = create_user(
             s, email=USER_EMAIL, naam=USER_NAME, password=USER_PASSWORD, rol="regiocoordinator", res_code="ES18"
         )
+        create_user(s, email=GEMEENTE_EMAIL, naam=GEMEENTE_NAME, password=GEMEENTE_PASSWORD, rol="gemeente",
+                    gemeente_code="GM0505")  # fmt: skip
         # one finished assessment, so the cost sections, map layers and downloads are on the pages
         run = assessment.start_run(s, "ES18", "vesta2020", None, 2030, {}, user)
         assert run.status == assessment.STATUS_KLAAR, run.foutmelding

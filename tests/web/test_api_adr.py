@@ -31,6 +31,11 @@ SAMPLE_PARAMS = {
     "sweepid": "1",
     "allocatieid": "1",
     "anderid": "2",
+    "programmaid": "1",
+    "stapcode": "start",
+    "documentid": "1",
+    "partnerid": "1",
+    "momentid": "1",
 }
 #: The only state-changing operations; each needs a session (declared as security).
 WRITE_OPERATIONS = {
@@ -52,6 +57,20 @@ WRITE_OPERATIONS = {
     ("/warmtebronnen/{broncode}", "patch"),
     ("/warmtebronnen/{broncode}/buiten-gebruik", "post"),
     ("/warmtebronnen/{broncode}/herstel", "post"),
+    ("/warmteprogrammas", "post"),
+    ("/warmteprogrammas/{programmaid}", "patch"),
+    ("/warmteprogrammas/{programmaid}", "delete"),
+    ("/warmteprogrammas/{programmaid}/uit-analyse", "post"),
+    ("/warmteprogrammas/{programmaid}/status", "post"),
+    ("/warmteprogrammas/{programmaid}/buurtplannen/{buurtcode}", "patch"),
+    ("/warmteprogrammas/{programmaid}/buurtplannen/import", "post"),
+    ("/warmteprogrammas/{programmaid}/stappen/{stapcode}", "patch"),
+    ("/gemeenten/{gemeentecode}/partners", "post"),
+    ("/partners/{partnerid}", "patch"),
+    ("/partners/{partnerid}", "delete"),
+    ("/gemeenten/{gemeentecode}/participatie", "post"),
+    ("/participatie/{momentid}", "patch"),
+    ("/participatie/{momentid}", "delete"),
 }
 #: POST operations that compute an answer from a request body and store nothing (ADR: a POST for a query that
 #: does not fit in a URL); they need no session.

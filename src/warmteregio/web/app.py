@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from warmteregio.web.pages import allocatie as allocatie_pages
     from warmteregio.web.pages import bronnen as bronnen_pages
     from warmteregio.web.pages import casus as casus_pages
+    from warmteregio.web.pages import programmas as programma_pages
     from warmteregio.web.pages import sweep_pages, weging
     from warmteregio.web.pages.routes import render_html_error
     from warmteregio.web.pages.routes import router as pages_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(sweep_pages.router)
     app.include_router(bronnen_pages.router)
     app.include_router(allocatie_pages.router)
+    app.include_router(programma_pages.router)
     app.include_router(pages_router)
     app.state.render_html_error = render_html_error
     return app

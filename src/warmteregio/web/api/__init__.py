@@ -16,6 +16,7 @@ from warmteregio.web.api import (
     beoordelingen,
     casussen,
     parametersets,
+    programmas,
     sources,
     sweeps,
     users,
@@ -38,6 +39,7 @@ router.include_router(afweging.router)
 router.include_router(casussen.router)
 router.include_router(sweeps.router)
 router.include_router(allocatie.router)
+router.include_router(programmas.router)
 
 
 @router.get("/openapi.json", include_in_schema=False)

@@ -62,6 +62,15 @@ de bronnen over de buurten van een regio (linopy + HiGHS) en antwoordt `202` met
 zijn runs op basis van een andere run (`POST /allocaties/{id}/scenario`) en worden vergeleken met
 `/allocaties/{id}/vergelijking/{anderId}`. Resultaten als JSON, CSV, XLSX en GeoJSON.
 
+**Warmteprogramma's.** `/warmteprogrammas` beheert de versies van het warmteprogramma per gemeente (concept,
+consultatie, vastgesteld, vervallen) met de buurtplanning (`/buurtplannen`, ook als CSV/XLSX te downloaden en te
+importeren), de processtappen, de wettelijke toetsen met hun grondslag (`/toetsen`), de terugblik op de vorige
+versie, de tijdlijn en kaart per jaar en de documenten (HTML, getagde PDF, DOCX). Een gemeente bewerkt alleen haar
+eigen programma (met de verwachte `versie` of `If-Match`); iedereen leest versies in consultatie en vastgestelde
+versies en hun onveranderlijke publicaties (`/publicaties`, met sha256). Partners en het participatielogboek staan
+onder `/gemeenten/{gemeentecode}/partners` en `/participatie`; `/regios/{regiocode}/warmteprogrammas` geeft de
+regiocoördinator de stand per gemeente, de planning per jaar en conflicten over de gemeentegrens.
+
 **Fouten** komen als `application/problem+json` (RFC 9457) met `type`, `title`, `status`, `detail` en `instance`;
 `detail` is eerst Nederlands, dan na ` / ` Engels.
 """
@@ -79,6 +88,11 @@ TAGS = [
     {
         "name": "Allocaties",
         "description": "Regionale verdeling van warmtebronnen over buurten, scenario's en hun vergelijking.",
+    },
+    {
+        "name": "Warmteprogrammas",
+        "description": "Warmteprogramma's per gemeente: versies, buurtplanning, toetsen, partners, participatie en "
+        "documenten; het regionale overzicht.",
     },
 ]
 
