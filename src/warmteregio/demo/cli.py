@@ -69,6 +69,7 @@ def allocaties(
     """Reken de drie demo-allocaties van Drechtsteden door (als ze er nog niet zijn) / run the demo allocations."""
     from warmteregio.demo.allocaties import create_demo_allocations
     from warmteregio.services.allocatie import AllocatieError
+
     engine, factory = database_factory()
     try:
         result = create_demo_allocations(factory, gebruiker=gebruiker)
@@ -80,3 +81,25 @@ def allocaties(
     for titel, run_id, status in result.runs:
         out.print(f"allocatie {run_id}: {titel} ({status})", highlight=False)
     out.print(f"{result.nieuw} nieuw doorgerekend / newly computed", highlight=False)
+
+
+@app.command("programmas")
+def programmas() -> None:
+    """Zet de demo-warmteprogramma's van zes Drechtsteden-gemeenten klaar (Dordrecht niet: dat stelt de demo-ambtenaar
+    zelf op) / seed the demo heat programmes of six gemeenten (not Dordrecht: its demo official drafts it)."""
+    from warmteregio.demo.programmas import create_demo_programmes
+    from warmteregio.services.programma import ProgrammaError
+
+    engine, factory = database_factory()
+    try:
+        result = create_demo_programmes(
+            factory, progress=lambda gm: out.print(f"warmteprogramma {gm} ...", highlight=False)
+        )
+    except ProgrammaError as exc:
+        console.print(f"{exc.nl} / {exc.en}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        engine.dispose()
+    for gm, prog_id, volgnummer, status in result.programmas:
+        out.print(f"{gm} versie {volgnummer} (id {prog_id}): {status}", highlight=False)
+    out.print(f"{result.nieuw} gemeenten nieuw klaargezet / newly seeded", highlight=False)
