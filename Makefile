@@ -32,7 +32,7 @@ run: demo
 	$(UV) run warmteregio serve --host 127.0.0.1 --port 8000
 
 test: install install-system
-	$(UV) run pytest
+	$(UV) run pytest -n 2
 
 lint: install-python
 	$(UV) run ruff check src tests scripts bench
