@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import shapely
 from sqlalchemy import Engine
 
@@ -141,3 +142,33 @@ def seed(engine: Engine) -> None:
         # one finished assessment, so the cost sections, map layers and downloads are on the pages
         run = assessment.start_run(s, "ES18", "vesta2020", None, 2030, {}, user)
         assert run.status == assessment.STATUS_KLAAR, run.foutmelding
+
+
+# --- helpers shared by the browser tests ------------------------------------------------------------------------
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def login_as(page, server: LiveServer, email: str, password: str, next_path: str) -> None:  # noqa: ANN001
+    """Log in through the login form and land on ``next_path``."""
+    page.goto(f"{server.url}/login?next={next_path}")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+
+
+def run_axe(page) -> list[dict]:  # noqa: ANN001
+    """axe-core's WCAG 2.1 A/AA violations on the current page."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} missing: run `npm ci` (axe-core is a pinned devDependency)")
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:5]]})" for v in violations)

@@ -6,35 +6,11 @@ Registry, source and new-source pages have no axe-core violations (WCAG 2.1 AA).
 from __future__ import annotations
 
 import pytest
-from e2e_site import AXE_JS, SOURCES, USER_EMAIL, USER_PASSWORD, LiveServer
+from e2e_site import SOURCES, USER_EMAIL, USER_PASSWORD, LiveServer, describe, login_as, run_axe
 
 pytestmark = pytest.mark.e2e
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAP_TIMEOUT_MS = 15_000
-
-
-def login_as(page, server: LiveServer, email: str, password: str, next_path: str) -> None:  # noqa: ANN001
-    page.goto(f"{server.url}/login?next={next_path}")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
-
-
-def run_axe(page) -> list[dict]:  # noqa: ANN001
-    if not AXE_JS.is_file():
-        pytest.fail(f"{AXE_JS} missing: run `npm ci` (axe-core is a pinned devDependency)")
-    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
-    return result["violations"]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:5]]})" for v in violations)
 
 
 def test_registry_edit_history_and_conflict(page, browser, live_server: LiveServer) -> None:  # noqa: ANN001

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from e2e_site import AXE_JS, USER_EMAIL, USER_NAME, USER_PASSWORD, LiveServer
+from e2e_site import USER_EMAIL, USER_NAME, USER_PASSWORD, LiveServer, run_axe
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,6 @@ from warmteregio.store.models import Buurt, Warmtebron
 pytestmark = pytest.mark.e2e
 
 MAP_TIMEOUT_MS = 20_000
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def login(page, server: LiveServer, next_path: str = "/") -> None:  # noqa: ANN001
@@ -139,17 +138,6 @@ def test_language_switch_in_browser(page, live_server: LiveServer) -> None:  # n
     page.get_by_role("link", name="Nederlands").click()
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "nl"
-
-
-def run_axe(page) -> list[dict]:  # noqa: ANN001
-    if not AXE_JS.is_file():
-        pytest.fail(f"{AXE_JS} missing: run `npm ci` (axe-core is a pinned devDependency)")
-    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
-    return result["violations"]
 
 
 def describe(violations: list[dict]) -> str:

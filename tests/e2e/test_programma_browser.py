@@ -10,36 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_site import AXE_JS, GEMEENTE_EMAIL, GEMEENTE_PASSWORD, LiveServer
+from e2e_site import GEMEENTE_EMAIL, GEMEENTE_PASSWORD, LiveServer, describe, login_as, run_axe
 
 pytestmark = pytest.mark.e2e
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BUURT = "BU05050100"
 TIMEOUT_MS = 30_000
-
-
-def login_as(page, server: LiveServer, email: str, password: str, next_path: str) -> None:  # noqa: ANN001
-    page.goto(f"{server.url}/login?next={next_path}")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
-
-
-def run_axe(page) -> list[dict]:  # noqa: ANN001
-    if not AXE_JS.is_file():
-        pytest.fail(f"{AXE_JS} missing: run `npm ci` (axe-core is a pinned devDependency)")
-    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
-    return result["violations"]
-
-
-def describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:5]]})" for v in violations)
 
 
 def accessible(page) -> None:  # noqa: ANN001
