@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from warmteregio.store.db import make_engine, make_sessionmaker, upgrade
+from warmteregio.store.fulltext import FTS_TABLE
 from warmteregio.store.models import Base
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -90,6 +91,7 @@ def _clear(engine: Engine) -> None:
         else:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+            conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -64,10 +64,12 @@ def test_migrations_match_the_models(engine: Engine):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from warmteregio.store.fulltext import include_object
     from warmteregio.store.models import Base
 
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": True})
+        diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
 
 

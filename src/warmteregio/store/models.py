@@ -801,3 +801,362 @@ class ProgrammaDocument(Base):
     grootte: Mapped[int] = mapped_column(Integer)
     gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The regional network (warmteregio.network): directory, meetings, knowledge base, Q&A, information needs, audit
+# --------------------------------------------------------------------------------------------------------------
+#
+# Personal data is minimised: a person has a name, a function, an organisation, a work e-mail and optionally a
+# work phone and expertise tags; nothing else. The directory is only shown to logged-in members. ``versie``
+# columns count edits (optimistic locking). JSON lists are stored as text.
+
+
+class NetwerkOrganisatie(Base):
+    """An organisation in the regional network: gemeente, province, grid operator, RES, housing corporation,
+    heat company, water board, national programme, knowledge institute, consultancy or other (``soort``)."""
+
+    __tablename__ = "netwerk_organisaties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200), index=True)
+    soort: Mapped[str] = mapped_column(String(30))
+    res_code: Mapped[str | None] = mapped_column(ForeignKey("res_regios.code"), nullable=True, index=True)
+    gemeente_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NetwerkPersoon(Base):
+    """A person in the directory. ``rol``: coordinator, accounthouder (national account holder), contact
+    (gemeente contact), partner, expert or lid. ``expertise`` is a JSON list of tags. ``user_id`` links the
+    profile to a login (one profile per user). ``email``/``telefoon`` are work contact details."""
+
+    __tablename__ = "netwerk_personen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    functie: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    organisatie_id: Mapped[int | None] = mapped_column(
+        ForeignKey("netwerk_organisaties.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    rol: Mapped[str] = mapped_column(String(20), default="lid")
+    res_code: Mapped[str | None] = mapped_column(ForeignKey("res_regios.code"), nullable=True, index=True)
+    gemeente_code: Mapped[str | None] = mapped_column(String(6), nullable=True, index=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    telefoon: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    expertise: Mapped[str] = mapped_column(Text, default="[]")
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Bijeenkomst(Base):
+    """A meeting of the network. ``doelgroep``: coordinatoren (all coordinators and the national programme),
+    regio (members of ``res_code``) or leden (all members). ``online_url`` for online or hybrid meetings.
+    ``capaciteit``: places in total (None = unlimited); registrations beyond it go on the waiting list.
+    ``status``: gepland or geannuleerd. ``ical_sequence`` increases with every change that calendar clients must
+    see."""
+
+    __tablename__ = "bijeenkomsten"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    titel: Mapped[str] = mapped_column(String(200))
+    omschrijving: Mapped[str] = mapped_column(Text, default="")
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    eind: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locatie: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    online_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    doelgroep: Mapped[str] = mapped_column(String(20), default="leden")
+    res_code: Mapped[str | None] = mapped_column(ForeignKey("res_regios.code"), nullable=True, index=True)
+    capaciteit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    aanmelden_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="gepland")
+    organisator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    uitnodiging_verzonden: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    onderdelen: Mapped[list[BijeenkomstOnderdeel]] = relationship(
+        back_populates="bijeenkomst", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(BijeenkomstOnderdeel.start, BijeenkomstOnderdeel.volgorde, BijeenkomstOnderdeel.id)",
+    )
+
+
+class BijeenkomstOnderdeel(Base):
+    """One agenda item: ``soort`` plenair, workshop or pauze. Workshops with the same ``ronde`` run in parallel;
+    a participant chooses at most one workshop per round. ``capaciteit`` limits a workshop (None = unlimited).
+    ``kennisitem_id``/``casus_id`` link the workshop case."""
+
+    __tablename__ = "bijeenkomst_onderdelen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bijeenkomst_id: Mapped[int] = mapped_column(ForeignKey("bijeenkomsten.id", ondelete="CASCADE"), index=True)
+    soort: Mapped[str] = mapped_column(String(12), default="plenair")
+    titel: Mapped[str] = mapped_column(String(200))
+    omschrijving: Mapped[str] = mapped_column(Text, default="")
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    eind: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ronde: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    zaal: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    begeleider: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    capaciteit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    volgorde: Mapped[int] = mapped_column(Integer, default=0)
+    kennisitem_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kennisitems.id", ondelete="SET NULL"), nullable=True
+    )
+    casus_id: Mapped[int | None] = mapped_column(ForeignKey("casussen.id", ondelete="SET NULL"), nullable=True)
+
+    bijeenkomst: Mapped[Bijeenkomst] = relationship(back_populates="onderdelen")
+
+
+class Aanmelding(Base):
+    """A member's registration for a meeting. ``status``: aangemeld, wachtlijst or afgemeld; the waiting list
+    is served in order of ``aangemeld_op`` (then ``id``). ``aanwezig`` is recorded afterwards (None = not
+    recorded). ``herinnering_verzonden`` prevents a second reminder."""
+
+    __tablename__ = "aanmeldingen"
+    __table_args__ = (UniqueConstraint("bijeenkomst_id", "user_id", name="uq_aanmeldingen_bijeenkomst_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bijeenkomst_id: Mapped[int] = mapped_column(ForeignKey("bijeenkomsten.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="aangemeld")
+    aangemeld_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    aanwezig: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    herinnering_verzonden: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    keuzes: Mapped[list[Workshopkeuze]] = relationship(
+        back_populates="aanmelding", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Workshopkeuze(Base):
+    """A participant's choice of a workshop: ``status`` ingedeeld (placed) or wachtlijst, served in order of
+    ``gekozen_op`` (then ``id``)."""
+
+    __tablename__ = "workshopkeuzes"
+    __table_args__ = (UniqueConstraint("aanmelding_id", "onderdeel_id", name="uq_workshopkeuzes_aanmelding_onderdeel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    aanmelding_id: Mapped[int] = mapped_column(ForeignKey("aanmeldingen.id", ondelete="CASCADE"), index=True)
+    onderdeel_id: Mapped[int] = mapped_column(ForeignKey("bijeenkomst_onderdelen.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="ingedeeld")
+    gekozen_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    aanmelding: Mapped[Aanmelding] = relationship(back_populates="keuzes")
+
+
+class Kennisitem(Base):
+    """An item of the knowledge base. ``soort``: studie, praktijkverhaal, handreiking, sjabloon, workshopcasus,
+    terugblik (retrospective of ``bijeenkomst_id``) or vraag_antwoord (from a question's best answer,
+    ``vraag_id``). ``inhoud`` is Markdown, rendered safely. ``zichtbaarheid``: prive (author), regio (members of
+    ``res_code``), leden (all members) or publiek. ``status``: concept (author and editors only) or
+    gepubliceerd. ``themas``, ``buurten``, ``strategieen``, ``bronnen``, ``casussen`` and ``links`` are JSON lists.
+    ``zoektitel``/``zoektekst`` are the normalised texts (lower case, no diacritics) the full-text index uses:
+    FTS5 table ``kennis_fts`` on SQLite, a GIN index with the 'dutch' configuration on PostgreSQL."""
+
+    __tablename__ = "kennisitems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    soort: Mapped[str] = mapped_column(String(20), index=True)
+    titel: Mapped[str] = mapped_column(String(300))
+    samenvatting: Mapped[str] = mapped_column(Text, default="")
+    inhoud: Mapped[str] = mapped_column(Text, default="")
+    auteur_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    auteur_naam: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    res_code: Mapped[str | None] = mapped_column(ForeignKey("res_regios.code"), nullable=True, index=True)
+    gemeente_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    themas: Mapped[str] = mapped_column(Text, default="[]")
+    buurten: Mapped[str] = mapped_column(Text, default="[]")
+    strategieen: Mapped[str] = mapped_column(Text, default="[]")
+    bronnen: Mapped[str] = mapped_column(Text, default="[]")
+    casussen: Mapped[str] = mapped_column(Text, default="[]")
+    links: Mapped[str] = mapped_column(Text, default="[]")
+    zichtbaarheid: Mapped[str] = mapped_column(String(10), default="leden", index=True)
+    status: Mapped[str] = mapped_column(String(12), default="gepubliceerd")
+    bijeenkomst_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bijeenkomsten.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    vraag_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    zoektitel: Mapped[str] = mapped_column(Text, default="")
+    zoektekst: Mapped[str] = mapped_column(Text, default="")
+    gepubliceerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    bijlagen: Mapped[list[KennisBijlage]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", passive_deletes=True, order_by="KennisBijlage.id"
+    )
+
+
+class KennisBijlage(Base):
+    """An attachment of a knowledge item: ``soort`` document (PDF, DOCX, XLSX) or foto (PNG, JPEG). The type is
+    detected from the content, not the name; files are stored as bytes and only ever served as downloads (or, for
+    photos, as images) with ``nosniff`` and a sandboxing CSP, never executed or rendered as HTML."""
+
+    __tablename__ = "kennis_bijlagen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kennisitem_id: Mapped[int] = mapped_column(ForeignKey("kennisitems.id", ondelete="CASCADE"), index=True)
+    soort: Mapped[str] = mapped_column(String(10))
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    mediatype: Mapped[str] = mapped_column(String(100))
+    grootte: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    beschrijving: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    item: Mapped[Kennisitem] = relationship(back_populates="bijlagen")
+
+
+class Vraag(Base):
+    """A member's question. ``zichtbaarheid`` regio or leden. ``status`` open or beantwoord; marking the best
+    answer (``beste_antwoord_id``) creates the knowledge item ``kennisitem_id``."""
+
+    __tablename__ = "vragen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    titel: Mapped[str] = mapped_column(String(300))
+    tekst: Mapped[str] = mapped_column(Text, default="")
+    auteur_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    res_code: Mapped[str | None] = mapped_column(ForeignKey("res_regios.code"), nullable=True, index=True)
+    themas: Mapped[str] = mapped_column(Text, default="[]")
+    zichtbaarheid: Mapped[str] = mapped_column(String(10), default="leden")
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    beste_antwoord_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    kennisitem_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kennisitems.id", ondelete="SET NULL"), nullable=True
+    )
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    antwoorden: Mapped[list[Antwoord]] = relationship(
+        back_populates="vraag", cascade="all, delete-orphan", passive_deletes=True, order_by="Antwoord.id"
+    )
+
+
+class Antwoord(Base):
+    """An answer to a question."""
+
+    __tablename__ = "antwoorden"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vraag_id: Mapped[int] = mapped_column(ForeignKey("vragen.id", ondelete="CASCADE"), index=True)
+    tekst: Mapped[str] = mapped_column(Text)
+    auteur_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    vraag: Mapped[Vraag] = relationship(back_populates="antwoorden")
+
+
+class Vragenlijst(Base):
+    """A questionnaire of the information-needs inventory, one per ``reeks`` (series) and ``jaar`` so that
+    years compare: questions keep their ``code`` across years. ``status``: concept, open or gesloten."""
+
+    __tablename__ = "vragenlijsten"
+    __table_args__ = (UniqueConstraint("reeks", "jaar", name="uq_vragenlijsten_reeks_jaar"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reeks: Mapped[str] = mapped_column(String(50), default="informatiebehoefte")
+    jaar: Mapped[int] = mapped_column(Integer)
+    titel: Mapped[str] = mapped_column(String(200))
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="concept")
+    open_tot: Mapped[date | None] = mapped_column(Date, nullable=True)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    vragen: Mapped[list[VragenlijstVraag]] = relationship(
+        back_populates="vragenlijst", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="(VragenlijstVraag.volgorde, VragenlijstVraag.id)",
+    )
+
+
+class VragenlijstVraag(Base):
+    """A question: ``soort`` schaal (1-5 need), keuze (one option), meerkeuze (several options) or open text.
+    ``opties`` is a JSON list of option labels."""
+
+    __tablename__ = "vragenlijst_vragen"
+    __table_args__ = (UniqueConstraint("vragenlijst_id", "code", name="uq_vragenlijst_vragen_lijst_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vragenlijst_id: Mapped[int] = mapped_column(ForeignKey("vragenlijsten.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    volgorde: Mapped[int] = mapped_column(Integer, default=0)
+    thema: Mapped[str] = mapped_column(String(100))
+    tekst: Mapped[str] = mapped_column(Text)
+    soort: Mapped[str] = mapped_column(String(12))
+    opties: Mapped[str] = mapped_column(Text, default="[]")
+    verplicht: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    vragenlijst: Mapped[Vragenlijst] = relationship(back_populates="vragen")
+
+
+class VragenlijstInzending(Base):
+    """The answers of one respondent: a gemeente (``respondent`` = GM code) or a region (ES code). ``res_code``
+    is the region the answers count for. One submission per respondent and questionnaire; it can be revised
+    while the questionnaire is open."""
+
+    __tablename__ = "vragenlijst_inzendingen"
+    __table_args__ = (
+        UniqueConstraint("vragenlijst_id", "respondent", name="uq_vragenlijst_inzendingen_lijst_respondent"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vragenlijst_id: Mapped[int] = mapped_column(ForeignKey("vragenlijsten.id", ondelete="CASCADE"), index=True)
+    respondent: Mapped[str] = mapped_column(String(6))
+    res_code: Mapped[str | None] = mapped_column(ForeignKey("res_regios.code"), nullable=True, index=True)
+    ingevuld_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    ingediend_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    waarden: Mapped[list[VragenlijstWaarde]] = relationship(
+        back_populates="inzending", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class VragenlijstWaarde(Base):
+    """One answer: ``waarde`` is the scale value (1-5), the chosen option, a JSON list of options (meerkeuze) or
+    the text."""
+
+    __tablename__ = "vragenlijst_waarden"
+    __table_args__ = (UniqueConstraint("inzending_id", "vraag_id", name="uq_vragenlijst_waarden_inzending_vraag"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inzending_id: Mapped[int] = mapped_column(ForeignKey("vragenlijst_inzendingen.id", ondelete="CASCADE"), index=True)
+    vraag_id: Mapped[int] = mapped_column(ForeignKey("vragenlijst_vragen.id", ondelete="CASCADE"), index=True)
+    waarde: Mapped[str] = mapped_column(Text)
+
+    inzending: Mapped[VragenlijstInzending] = relationship(back_populates="waarden")
+
+
+class AuditRegel(Base):
+    """Audit trail of changes in the network part: who (``user_id``), when, what (``actie`` on ``objecttype``
+    ``object_id``) and which fields (``details``, JSON; field names and non-personal values only)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tijd: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    actie: Mapped[str] = mapped_column(String(30))
+    objecttype: Mapped[str] = mapped_column(String(40), index=True)
+    object_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    res_code: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
+    details: Mapped[str] = mapped_column(Text, default="{}")
