@@ -45,6 +45,24 @@ class Settings(BaseSettings):
     dask_workers: int = Field(
         default=2, ge=1, le=64, description="Workers of the LocalCluster a sweep starts when no scheduler is set."
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP-server voor uitnodigingen en herinneringen / SMTP server for invitations and reminders. "
+        "Empty: no e-mail is sent (the pages say so).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port (25, 587 with STARTTLS, 465 TLS).")
+    smtp_user: str | None = Field(default=None, description="SMTP user name (empty: no login).")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS after connecting.")
+    smtp_ssl: bool = Field(default=False, description="Connect with implicit TLS (port 465).")
+    smtp_timeout_s: float = Field(default=20.0, gt=0, description="SMTP connection timeout [s].")
+    mail_from: str = Field(
+        default="warmteregio <noreply@warmteregio.example.nl>", description="Sender of the e-mails (From)."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL of the site, used for links in e-mails and calendar entries.",
+    )
 
 
 @lru_cache
