@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from fastapi import Depends, Header, Query, Request
 from starlette.responses import Response
@@ -268,3 +269,40 @@ def download(content: bytes | str, media_type: str, filename: str) -> Response:
     data = content.encode("utf-8") if isinstance(content, str) else content
     media = f"{media_type}; charset=utf-8" if media_type == CSV else media_type
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# ------------------------------------------------------------------------- service errors of the network part
+
+
+def _camel_path(name: str) -> str:
+    from pydantic.alias_generators import to_camel
+
+    return ".".join(to_camel(part) for part in str(name).split("."))
+
+
+def netwerk_problem(exc: Exception) -> Exception:
+    """A bilingual problem+json (:class:`ApiProblem`) for a :class:`warmteregio.services.netwerk.NetwerkError`;
+    field errors become ``invalidParams`` (``name`` in camelCase, with ``rij`` for import rows)."""
+    from warmteregio.web.api.problems import ApiProblem
+
+    params = None
+    fouten = getattr(exc, "fouten", None) or []
+    if fouten:
+        params = []
+        for f in fouten:
+            name = _camel_path(f.get("veld") or "body")
+            if f.get("rij") is not None:
+                name = f"rij[{f['rij']}].{name}"
+            params.append({"name": name, "code": "invalid", "reason": f"{f.get('nl', '')} / {f.get('en', '')}"})
+    return ApiProblem(getattr(exc, "status", 400) or 400, getattr(exc, "nl", str(exc)), getattr(exc, "en", str(exc)),
+                      invalid_params=params)  # fmt: skip
+
+
+def netwerk_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a network service function; a :class:`NetwerkError` becomes a problem+json."""
+    from warmteregio.services.netwerk import NetwerkError
+
+    try:
+        return func(*args, **kwargs)
+    except NetwerkError as exc:
+        raise netwerk_problem(exc) from None
