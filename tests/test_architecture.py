@@ -42,3 +42,12 @@ def test_pages_leave_queries_to_the_services(path: Path) -> None:
     """Page modules reshape service answers for templates; queries (SQLAlchemy expressions) live in services."""
     bad = sorted(n for n in _imports(path) if n == "sqlalchemy" or n.startswith("sqlalchemy.sql"))
     assert not bad, f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "network").glob("*.py")), ids=lambda p: p.name)
+def test_network_core_is_pure(path: Path) -> None:
+    """The network core decides and formats; storage, services and the web stay outside (issue 7)."""
+    forbidden = ("warmteregio.store", "warmteregio.web", "warmteregio.services", "warmteregio.data",
+                 "warmteregio.cli", "sqlalchemy", "fastapi", "typer")  # fmt: skip
+    bad = sorted(name for name in _imports(path) if name.startswith(forbidden))
+    assert not bad, f"{path.name} imports {bad}"

@@ -113,7 +113,7 @@ def parse(query: str | None) -> Query:
         negate = bool(m.group(1))
         if m.group(3) is not None:
             token = m.group(3)
-            if token in OF_WOORDEN:
+            if token.casefold() in OF_WOORDEN:  # "Of" at the start of a sentence too
                 join_next = bool(groups)
                 continue
             if token.startswith("-") and len(token) > 1:
