@@ -1,5 +1,6 @@
 """Run all benchmarks: import (SQLite + PostgreSQL), GeoJSON/region page, engine, weighing/SMAA, weging page, sweep,
-regional source allocation (Drechtsteden and the Stedin service area), the warmteprogramma PDF of Dordrecht.
+regional source allocation (Drechtsteden and the Stedin service area), the warmteprogramma PDF of Dordrecht,
+knowledge-base search over 10,000 items (SQLite + PostgreSQL).
 
 Each benchmark runs in its own Python process (so peak-memory numbers do not mix); the exit code is
 non-zero when any of them failed.
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         ("bench_sweep.py", []),
         ("bench_allocation.py", ["--quick"] if args.quick else []),
         ("bench_programme.py", ["--repeats", "3" if args.quick else "5"]),
+        ("bench_search.py", ["--repeats", "3" if args.quick else "5"]),
     ]
     failed = []
     for script, extra in runs:
