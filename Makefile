@@ -27,6 +27,7 @@ demo: install
 	$(UV) run warmteregio beoordeling start --regio ES18 --gebruiker demo@warmteregio.nl --als-nog-geen
 	$(UV) run warmteregio demo allocaties --gebruiker demo@warmteregio.nl
 	$(UV) run warmteregio demo programmas
+	$(UV) run warmteregio demo netwerk
 
 run: demo
 	$(UV) run warmteregio serve --host 127.0.0.1 --port 8000

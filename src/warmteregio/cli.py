@@ -14,6 +14,7 @@ from warmteregio.services.allocatie_cli import app as allocatie_app
 from warmteregio.services.assessment_cli import app as runs_app
 from warmteregio.services.bronnen_cli import app as bronnen_app
 from warmteregio.services.casus_cli import app as casus_app
+from warmteregio.services.netwerk_cli import app as netwerk_app
 from warmteregio.services.programma_cli import app as programma_app
 from warmteregio.services.sweep_cli import app as sweep_app
 from warmteregio.store.cli import app as db_app
@@ -38,6 +39,7 @@ app.add_typer(sweep_app, name="sweep", help="landelijke SMAA-sweeps op Dask / na
 app.add_typer(bronnen_app, name="bronnen", help="warmtebronnenregister / heat-source registry")
 app.add_typer(allocatie_app, name="allocatie", help="regionale toewijzing van bronnen / regional source allocation")
 app.add_typer(programma_app, name="programma", help="warmteprogramma's van gemeenten / municipal heat programmes")
+app.add_typer(netwerk_app, name="netwerk", help="regionaal netwerk / regional network")
 
 
 @app.command()

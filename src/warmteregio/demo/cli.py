@@ -103,3 +103,32 @@ def programmas() -> None:
     for gm, prog_id, volgnummer, status in result.programmas:
         out.print(f"{gm} versie {volgnummer} (id {prog_id}): {status}", highlight=False)
     out.print(f"{result.nieuw} gemeenten nieuw klaargezet / newly seeded", highlight=False)
+
+
+@app.command("netwerk")
+def netwerk() -> None:
+    """Zet het demo-netwerk klaar: leden, kennisbank, een werkatelier met terugblik, een regiodag met twee parallelle
+    workshops en aanmeldingen, vragen en de informatiebehoefte van twee jaar / seed the demo network."""
+    from warmteregio.demo.netwerk import NPLW_EMAIL, create_demo_netwerk
+    from warmteregio.services.netwerk import NetwerkError
+
+    engine, factory = database_factory()
+    try:
+        result = create_demo_netwerk(factory, progress=lambda what: out.print(f"netwerk: {what} ...", highlight=False))
+    except NetwerkError as exc:
+        console.print(f"{exc.nl} / {exc.en}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        engine.dispose()
+    out.print(
+        f"{result.personen} personen, {result.kennisitems} kennisitems / people, knowledge items", highlight=False
+    )
+    for bid, titel in result.bijeenkomsten:
+        out.print(f"bijeenkomst {bid}: {titel}", highlight=False)
+    for vid, jaar, status in result.vragenlijsten:
+        out.print(f"vragenlijst {vid}: {jaar} ({status})", highlight=False)
+    out.print(
+        "nieuw klaargezet / newly seeded" if result.nieuw else "was al klaargezet / already seeded", highlight=False
+    )
+    out.print(f"beheerder nationaal programma / national programme administrator: {NPLW_EMAIL} (demo-wachtwoord)",
+              highlight=False)  # fmt: skip
