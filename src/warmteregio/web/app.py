@@ -52,10 +52,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     from warmteregio.web.pages import allocatie as allocatie_pages
+    from warmteregio.web.pages import bijeenkomsten as bijeenkomst_pages
     from warmteregio.web.pages import bronnen as bronnen_pages
     from warmteregio.web.pages import casus as casus_pages
+    from warmteregio.web.pages import kennis as kennis_pages
+    from warmteregio.web.pages import netwerk as netwerk_pages
     from warmteregio.web.pages import programmas as programma_pages
-    from warmteregio.web.pages import sweep_pages, weging
+    from warmteregio.web.pages import sweep_pages, vragenlijsten, weging
     from warmteregio.web.pages.routes import render_html_error
     from warmteregio.web.pages.routes import router as pages_router
 
@@ -65,6 +68,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(bronnen_pages.router)
     app.include_router(allocatie_pages.router)
     app.include_router(programma_pages.router)
+    app.include_router(netwerk_pages.router)
+    app.include_router(bijeenkomst_pages.router)
+    app.include_router(kennis_pages.router)
+    app.include_router(vragenlijsten.router)
     app.include_router(pages_router)
     app.state.render_html_error = render_html_error
     return app

@@ -14,12 +14,16 @@ from warmteregio.web.api import (
     allocatie,
     areas,
     beoordelingen,
+    bijeenkomsten,
     casussen,
+    kennis,
+    netwerk,
     parametersets,
     programmas,
     sources,
     sweeps,
     users,
+    vragenlijsten,
 )
 from warmteregio.web.api.openapi import build_openapi
 from warmteregio.web.api.problems import ApiHeadersMiddleware, install_error_handlers
@@ -40,6 +44,10 @@ router.include_router(casussen.router)
 router.include_router(sweeps.router)
 router.include_router(allocatie.router)
 router.include_router(programmas.router)
+router.include_router(netwerk.router)
+router.include_router(bijeenkomsten.router)
+router.include_router(kennis.router)
+router.include_router(vragenlijsten.router)
 
 
 @router.get("/openapi.json", include_in_schema=False)

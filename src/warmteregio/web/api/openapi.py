@@ -71,6 +71,24 @@ versies en hun onveranderlijke publicaties (`/publicaties`, met sha256). Partner
 onder `/gemeenten/{gemeentecode}/partners` en `/participatie`; `/regios/{regiocode}/warmteprogrammas` geeft de
 regiocoördinator de stand per gemeente, de planning per jaar en conflicten over de gemeentegrens.
 
+**Regionaal netwerk.** Alleen voor leden (een sessie). `/personen` en `/organisaties` zijn de ledengids met
+zakelijke contactgegevens (ook als CSV/XLSX te downloaden en met `/personen/import` te importeren, alles of niets);
+`/personen/{persoonid}/export` geeft op verzoek alle gegevens van een persoon en `DELETE /personen/{persoonid}` wist
+het profiel. `/bijeenkomsten` zijn de bijeenkomsten met hun agenda: plenaire onderdelen en parallelle workshops per
+ronde, met de bezetting; `PUT /bijeenkomsten/{bijeenkomstid}/aanmelding` meldt aan met een workshopkeuze (vol: de
+wachtlijst, die vanzelf doorschuift), `DELETE` meldt af. De organisatie ziet de deelnemers, legt de aanwezigheid vast
+en verstuurt uitnodigingen per e-mail; `/ical` is de bijeenkomst voor de agenda. `/regios/{regiocode}/activiteit` is
+het activiteitenoverzicht van een regio en `/audit` het auditlog van alle wijzigingen.
+
+**Kennisbank, vragen en informatiebehoefte.** `/kennisitems` doorzoekt de kennisbank van het regionale netwerk
+(studies, praktijkverhalen, handreikingen, sjablonen, workshopcasussen, terugblikken) in het Nederlands: woorden
+worden gestemd (`warmtenetten` vindt `warmtenet`) en accenten tellen niet. Openbare items zijn voor iedereen, de
+rest alleen voor leden (privé, regio, alle leden). Bijlagen (PDF, DOCX, XLSX; foto's PNG, JPEG) worden op inhoud
+gecontroleerd en alleen als download geleverd. `/bijeenkomsten/{bijeenkomstid}/terugblik` is de terugblik op een
+bijeenkomst; `/vragen` de vragen aan het netwerk, waarvan het beste antwoord een kennisitem wordt.
+`/vragenlijsten` is de jaarlijkse inventarisatie van de informatiebehoefte met de resultaten per thema en regio
+(ook als CSV en XLSX) en de vergelijking over de jaren.
+
 **Fouten** komen als `application/problem+json` (RFC 9457) met `type`, `title`, `status`, `detail` en `instance`;
 `detail` is eerst Nederlands, dan na ` / ` Engels.
 """
@@ -93,6 +111,24 @@ TAGS = [
         "name": "Warmteprogrammas",
         "description": "Warmteprogramma's per gemeente: versies, buurtplanning, toetsen, partners, participatie en "
         "documenten; het regionale overzicht.",
+    },
+    {
+        "name": "Netwerk",
+        "description": "Het regionale netwerk: ledengids (personen, organisaties), activiteit per regio en auditlog.",
+    },
+    {
+        "name": "Bijeenkomsten",
+        "description": "Bijeenkomsten met agenda en parallelle workshops, aanmelding met wachtlijst, aanwezigheid, "
+        "uitnodigingen en agenda-bestanden.",
+    },
+    {
+        "name": "Kennisbank",
+        "description": "Kennisitems van het regionale netwerk: zoeken, bijlagen, verwante items en terugblikken.",
+    },
+    {"name": "Vragen", "description": "Vragen aan het netwerk en de antwoorden; het beste wordt een kennisitem."},
+    {
+        "name": "Informatiebehoefte",
+        "description": "Vragenlijsten van de informatiebehoefte, antwoorden, resultaten en vergelijking per jaar.",
     },
 ]
 
