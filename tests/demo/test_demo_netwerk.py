@@ -52,6 +52,8 @@ def test_demo_network_story(session_factory: sessionmaker[Session]) -> None:
         werkatelier = s.scalar(select(Bijeenkomst).where(Bijeenkomst.titel == WERKATELIER))
         terugblik = kennis.terugblik(s, member, werkatelier.id)
         assert terugblik is not None and terugblik.status == "gepubliceerd"
+        assert [b.soort for b in terugblik.bijlagen] == ["foto"]
+        assert {r.aanwezig for r in bijeenkomsten.deelnemers(s, coordinator, werkatelier.id)} == {True, False}
         found = kennis.zoek(s, member, "terugblik warmtebronnen verdelen")
         assert terugblik.id in [t.item.id for t in found.treffers]
         assert found.treffers[0].item.id == terugblik.id

@@ -26,10 +26,12 @@ All texts say they are demo texts; people are fictitious. Loading twice adds not
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -232,7 +234,32 @@ def _kennis(s: Session, coordinator: User) -> int:
 
 
 def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
-    return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    """``day`` at ``hour:minute`` Dutch local time (Europe/Amsterdam), in UTC."""
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    return local.astimezone(UTC)
+
+
+def _flipover() -> bytes:
+    """A demo 'photo' of the flip-over with the agreements (drawn, PNG)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (800, 600), (250, 250, 245))
+    d = ImageDraw.Draw(img)
+    d.rectangle((60, 40, 740, 560), outline=(40, 40, 40), width=4)
+    lines = [
+        "Werkatelier warmtebronnen (demo)",
+        "",
+        "Afspraken:",
+        "- verkenning warmtenet Zwijndrecht/H-I-Ambacht",
+        "- voorbeelden participatieplannen verzamelen",
+        "",
+        "RWZI: 130.000 GJ/jaar, niet genoeg voor alles",
+    ]
+    for i, line in enumerate(lines):
+        d.text((100, 80 + 50 * i), line, fill=(20, 40, 120))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _meeting(s: Session, coordinator: User, titel: str, day: datetime, *, ws_capaciteit: tuple[int | None, int | None],
@@ -293,8 +320,8 @@ def _past_meeting(s: Session, coordinator: User, today: datetime) -> Bijeenkomst
     bijeenkomsten.registreer_aanwezigheid(s, coordinator, b.id, present)
     links = [i.id for i in s.scalars(select(Kennisitem).where(Kennisitem.titel.in_([
         KENNIS[1]["titel"], KENNIS[2]["titel"]])))]  # fmt: skip
-    kennis.terugblik_opslaan(s, coordinator, b.id, {
-        "inhoud": "## Wat we bespraken\n\n(Demotekst.) Zeventien collega's uit zeven gemeenten werkten aan twee "
+    item = kennis.terugblik_opslaan(s, coordinator, b.id, {
+        "inhoud": "## Wat we bespraken\n\n(Demotekst.) Acht collega's uit zes gemeenten werkten aan twee "
                   "vragen. In de workshop **warmtebronnen** bleek dat de RWZI Zwijndrecht niet alle buurten kan "
                   "bedienen die Zwijndrecht en Hendrik-Ido-Ambacht in hun warmteprogramma noemen; de gemeenten "
                   "spraken een gezamenlijke verkenning af. In de workshop **participatie** deelden gemeenten hoe zij "
@@ -303,6 +330,15 @@ def _past_meeting(s: Session, coordinator: User, today: datetime) -> Bijeenkomst
                   "- de regiocoördinator verzamelt voorbeelden van participatieplannen\n",
         "kennisitems": links, "themas": ["bronnen", "warmtenetten", "participatie"], "status": "gepubliceerd",
     })  # fmt: skip
+    kennis.add_bijlage(
+        s,
+        coordinator,
+        item.id,
+        "flipover-afspraken.png",
+        _flipover(),
+        soort="foto",
+        beschrijving="Flip-over met de afspraken van het werkatelier (getekende demo-afbeelding)",
+    )
     return b
 
 
