@@ -68,6 +68,13 @@ def test_item_page_renders_markdown_safely_with_related_items(client_as):
     assert 'href="https://example.org/rapport"' in html and 'id="wr-kennis-beheer"' in html
     assert 'id="wr-kennis-beheer"' not in client_as("kijker").get(f"/kennis/{doel['id']}").text
 
+    # the buurt page of the analyses lists the knowledge about that buurt; the search can be limited to it
+    buurtpagina = co.get("/buurt/BU05050101").text
+    kennis = buurtpagina[buurtpagina.index('id="wr-buurt-kennis"') :]
+    assert f'href="/kennis/{doel["id"]}"' in kennis and f'href="/kennis/{buur["id"]}"' in kennis
+    gefilterd = co.get("/kennis?buurt=bu05050101").text
+    assert 'id="wr-kennis-buurtfilter"' in gefilterd and "Aquathermie Centrum" in gefilterd
+
 
 def test_item_forms_create_edit_conflict_and_delete(client_as):
     co = client_as("co")

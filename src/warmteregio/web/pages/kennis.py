@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from warmteregio.domain.codes import CodeError, normalise_rescode
+from warmteregio.domain.codes import CodeError, normalise_buurtcode, normalise_rescode
 from warmteregio.network import search
 from warmteregio.network.markdown import render_markdown
 from warmteregio.network.model import (
@@ -270,23 +270,28 @@ def kennis_zoeken(
     soort: str | None = None,
     thema: str | None = None,
     regio: str | None = None,
+    buurt: str | None = None,
     pagina: str | None = None,
     db: Session = Depends(get_db),
     user: User | None = Depends(auth.current_user),
 ) -> Response:
     q = (q or "").strip()[:500] or None
+    try:
+        buurtcode = normalise_buurtcode(buurt) if buurt and buurt.strip() else None
+    except CodeError:
+        buurtcode = None
     soort = soort if soort in KENNIS_SOORTEN else None
     thema = (thema or "").strip()[:60] or None
     regiocode = _rescode(regio)
     nummer = int(pagina) if pagina and pagina.isdigit() and 0 < int(pagina) < 10_000 else 1
     fout = None
     try:
-        uitkomst = service.zoek(db, user, q, soort=soort, thema=thema, regio=regiocode, limit=PER_PAGINA,
-                                offset=(nummer - 1) * PER_PAGINA)  # fmt: skip
+        uitkomst = service.zoek(db, user, q, soort=soort, thema=thema, regio=regiocode, buurt=buurtcode,
+                                limit=PER_PAGINA, offset=(nummer - 1) * PER_PAGINA)  # fmt: skip
         treffers, totaal = uitkomst.treffers, uitkomst.totaal
     except NetwerkError as exc:
         treffers, totaal, fout = [], 0, _message(request, exc.nl, exc.en)
-    params = {"q": q, "soort": soort, "thema": thema, "regio": regiocode}
+    params = {"q": q, "soort": soort, "thema": thema, "regio": regiocode, "buurt": buurtcode}
     paginas = max(1, -(-totaal // PER_PAGINA))
     rows = [{"item": t.item, "fragment": highlight(t.fragment, q), "themas": _lijst(t.item.themas)} for t in treffers]
     context = _base(
@@ -295,7 +300,7 @@ def kennis_zoeken(
         vorige=_zoek_url(params, pagina=nummer - 1) if nummer > 1 else None,
         volgende=_zoek_url(params, pagina=nummer + 1) if nummer < paginas else None,
         wis_filters=_zoek_url({"q": q}), zoekfout=fout, regios=_regios(db),
-        soorten=list(KENNIS_SOORTEN), themas=list(THEMAS), gefilterd=bool(soort or thema or regiocode),
+        soorten=list(KENNIS_SOORTEN), themas=list(THEMAS), gefilterd=bool(soort or thema or regiocode or buurtcode),
     )  # fmt: skip
     return render(request, "kennis.html", context, user=user)
 

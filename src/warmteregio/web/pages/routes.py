@@ -186,7 +186,22 @@ def buurt_page(
     from warmteregio.web.pages import weging  # the Afweging section (issue 4)
 
     context.update(weging.buurt_context(request, db, code, user))
+    context["kennis"] = _buurt_kennis(db, user, code)
     return render(request, "buurt.html", context, user=user)
+
+
+def _buurt_kennis(db: Session, user: User | None, code: str) -> list[dict]:
+    """Knowledge items about this buurt or its gemeente that the visitor may read (issue 7), best first."""
+    from warmteregio.network.model import KENNIS_SOORTEN
+    from warmteregio.services import kennis
+    from warmteregio.services.netwerk import NetwerkError
+
+    try:
+        found = kennis.gerelateerd_voor_buurt(db, user, code, limit=5)
+    except NetwerkError:
+        return []
+    return [{"item": item, "soort": KENNIS_SOORTEN.get(item.soort, (item.soort, item.soort)), "redenen": redenen}
+            for item, _score, redenen in found]  # fmt: skip
 
 
 @router.get("/toegankelijkheid", response_class=HTMLResponse, name="toegankelijkheid")
