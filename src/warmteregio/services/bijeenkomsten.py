@@ -156,6 +156,8 @@ class DeelnemerRij:
     positie: int | None
     workshops: list[tuple[int, str, str]]
     aanwezig: bool | None
+    #: onderdeel id -> (gekozen_op, keuze id): the order of each workshop's waiting list
+    keuze_volgorde: dict[int, tuple[datetime, int]] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------------------------- permissions
@@ -905,6 +907,7 @@ def deelnemers(session: Session, user: User | None, bijeenkomst_id: int) -> list
                     for k in sorted(a.keuzes, key=lambda k: k.onderdeel_id)
                 ],
                 aanwezig=a.aanwezig,
+                keuze_volgorde={k.onderdeel_id: (nw.aware(k.gekozen_op), k.id) for k in a.keuzes},
             )
         )
     return rijen

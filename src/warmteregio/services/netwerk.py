@@ -190,6 +190,14 @@ def audit_log(session: Session, user: User | None, *, res_code: str | None = Non
     return list(session.scalars(stmt))
 
 
+def gebruikersnamen(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """user id -> name, for the audit views of administrators and coordinators."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.naam).where(User.id.in_(wanted))).all())
+
+
 # ------------------------------------------------------------------------------------------------- field checks
 
 

@@ -451,9 +451,7 @@ def _deelnemers_context(request: Request, db: Session, user: User, b: Any, **ext
         wachtend = []
         for r in aangemeld:
             if any(oid == o.id and st == "wachtlijst" for oid, _t, st in r.workshops):
-                a = db.get(Aanmelding, r.aanmelding_id)  # loaded already by the service: no extra query
-                k = next((k for k in (a.keuzes if a else []) if k.onderdeel_id == o.id), None)
-                wachtend.append(((nw.aware(k.gekozen_op), k.id) if k else (nu, 0), r.naam))
+                wachtend.append((r.keuze_volgorde.get(o.id, (nu, 0)), r.naam))
         wb = bez.workshops.get(o.id)
         workshops.append({"o": o, "bez": wb, "vol": wb is not None and wb.vrij is not None and wb.vrij <= 0,
                           "wachtenden": [naam for _k, naam in sorted(wachtend, key=lambda x: x[0])]})  # fmt: skip

@@ -253,12 +253,7 @@ def netwerk_regio_page(
 
 def gebruikersnamen(db: Session, ids: list[int | None]) -> dict[int, str]:
     """Names of the users in an audit list (for administrators and coordinators only, who manage them)."""
-    out: dict[int, str] = {}
-    for uid in {i for i in ids if i is not None}:
-        u = db.get(User, uid)
-        if u is not None:
-            out[uid] = u.naam
-    return out
+    return nw.gebruikersnamen(db, ids)
 
 
 @router.get("/netwerk/audit", response_class=HTMLResponse, name="netwerk_audit")
