@@ -306,3 +306,21 @@ def netwerk_call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
     except NetwerkError as exc:
         raise netwerk_problem(exc) from None
+
+
+def etag(versie: int) -> str:
+    """The ``ETag`` of a resource with an edit counter ``versie``."""
+    return f'"{versie}"'
+
+
+def if_match_versie(value: str | None) -> int | None:
+    """The version in an ``If-Match`` header (``"3"``, ``W/"3"``, ``3``); None when absent or ``*``."""
+    import re
+
+    if value is None or not value.strip() or value.strip() == "*":
+        return None
+    m = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', value)
+    if not m:
+        raise bad_request(f'If-Match moet een versie zijn zoals "3" (gegeven: {value!r})',
+                          f'If-Match must be a version such as "3" (given: {value!r})', "If-Match")  # fmt: skip
+    return int(m.group(1))

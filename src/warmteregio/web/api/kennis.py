@@ -12,7 +12,6 @@ CSP, never as HTML. Thin over :mod:`warmteregio.services.kennis`.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -40,6 +39,8 @@ from warmteregio.web.api.common import (
     PageParams,
     bad_request,
     check_code,
+    etag,
+    if_match_versie,
     list_body,
     netwerk_call,
     page_params,
@@ -332,19 +333,6 @@ def _write(request: Request, user: User | None) -> User:
     return require_write_session(request, user)  # type: ignore[return-value]
 
 
-def if_match_versie(value: str | None) -> int | None:
-    if value is None or not value.strip() or value.strip() == "*":
-        return None
-    m = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', value)
-    if not m:
-        raise bad_request(
-            f'If-Match moet een versie zijn zoals "3" (gegeven: {value!r})',
-            f'If-Match must be a version such as "3" (given: {value!r})',
-            "If-Match",
-        )
-    return int(m.group(1))
-
-
 def _versie(body: int | None, if_match: str | None, *, required: bool = True) -> int | None:
     versie = body if body is not None else if_match_versie(if_match)
     if versie is None and required:
@@ -354,10 +342,6 @@ def _versie(body: int | None, if_match: str | None, *, required: bool = True) ->
             "versie",
         )
     return versie
-
-
-def _etag(versie: int) -> str:
-    return f'"{versie}"'
 
 
 def _values(verzoek: Schema, skip: tuple[str, ...] = ("versie",)) -> dict[str, Any]:
@@ -566,7 +550,7 @@ def maak_item(
     db.commit()
     item = netwerk_call(service.get_item, db, user, item.id)
     response.headers["Location"] = f"{API_PREFIX}/kennisitems/{item.id}"
-    response.headers["ETag"] = _etag(item.versie)
+    response.headers["ETag"] = etag(item.versie)
     return item_body(item)
 
 
@@ -587,7 +571,7 @@ def haal_item(
     db: Session = Depends(get_db),
 ) -> dict:
     item = netwerk_call(service.get_item, db, user, kennisitemid)
-    response.headers["ETag"] = _etag(item.versie)
+    response.headers["ETag"] = etag(item.versie)
     return item_body(item)
 
 
@@ -617,7 +601,7 @@ def wijzig_item(
     netwerk_call(service.update_item, db, user, kennisitemid, _values(verzoek), versie=versie)
     db.commit()
     item = netwerk_call(service.get_item, db, user, kennisitemid)
-    response.headers["ETag"] = _etag(item.versie)
+    response.headers["ETag"] = etag(item.versie)
     return item_body(item)
 
 
@@ -830,7 +814,7 @@ def haal_terugblik(
     if item is None:
         raise ApiProblem(404, f"bijeenkomst {bijeenkomstid} heeft nog geen terugblik",
                          f"meeting {bijeenkomstid} has no retrospective yet")  # fmt: skip
-    response.headers["ETag"] = _etag(item.versie)
+    response.headers["ETag"] = etag(item.versie)
     return item_body(item)
 
 
@@ -864,7 +848,7 @@ def bewaar_terugblik(
     item = netwerk_call(service.terugblik_opslaan, db, user, bijeenkomstid, data)
     db.commit()
     item = netwerk_call(service.get_item, db, user, item.id)
-    response.headers["ETag"] = _etag(item.versie)
+    response.headers["ETag"] = etag(item.versie)
     return item_body(item)
 
 
@@ -997,6 +981,6 @@ def beste_antwoord(
     item = netwerk_call(service.markeer_beste, db, user, vraagid, verzoek.antwoord_id)
     db.commit()
     item = netwerk_call(service.get_item, db, user, item.id)
-    response.headers["ETag"] = _etag(item.versie)
+    response.headers["ETag"] = etag(item.versie)
     response.headers["Content-Location"] = f"{API_PREFIX}/kennisitems/{item.id}"
     return item_body(item)

@@ -13,7 +13,6 @@ written. Errors are bilingual problem+json with the bad fields in ``invalidParam
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -37,6 +36,8 @@ from warmteregio.web.api.common import (
     bad_request,
     check_code,
     download,
+    etag,
+    if_match_versie,
     list_body,
     netwerk_call,
     page_params,
@@ -292,23 +293,8 @@ def write(request: Request, user: User | None) -> User:
     return require_write_session(request, user)  # type: ignore[return-value]
 
 
-def etag(versie: int) -> str:
-    return f'"{versie}"'
-
-
-def if_match(value: str | None) -> int | None:
-    """The version in an ``If-Match`` header (``"3"``, ``W/"3"``, ``3``); None when absent or ``*``."""
-    if value is None or not value.strip() or value.strip() == "*":
-        return None
-    m = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', value)
-    if not m:
-        raise bad_request(f'If-Match moet een versie zijn zoals "3" (gegeven: {value!r})',
-                          f'If-Match must be a version such as "3" (given: {value!r})', "If-Match")  # fmt: skip
-    return int(m.group(1))
-
-
 def versie_van(body: int | None, header: str | None) -> int | None:
-    return body if body is not None else if_match(header)
+    return body if body is not None else if_match_versie(header)
 
 
 def aware(value: datetime | None) -> datetime | None:

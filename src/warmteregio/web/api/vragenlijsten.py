@@ -30,12 +30,13 @@ from warmteregio.web.api.common import (
     XLSX,
     check_code,
     download,
+    etag,
+    if_match_versie,
     netwerk_call,
     require_login,
     require_write_session,
     wants,
 )
-from warmteregio.web.api.kennis import if_match_versie
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Link, Schema
 from warmteregio.web.deps import get_db
@@ -269,10 +270,6 @@ def _write(request: Request, user: User | None) -> User:
     return require_write_session(request, user)  # type: ignore[return-value]
 
 
-def _etag(versie: int) -> str:
-    return f'"{versie}"'
-
-
 def vraag_body(v: Any) -> dict[str, Any]:
     return {"code": v.code, "thema": v.thema, "tekst": v.tekst, "soort": v.soort,
             "opties": [str(o) for o in json_list(v.opties)], "verplicht": bool(v.verplicht)}  # fmt: skip
@@ -371,7 +368,7 @@ def maak(
     db.commit()
     vl = netwerk_call(service.get_vragenlijst, db, user, vl.id)
     response.headers["Location"] = f"{API_PREFIX}/vragenlijsten/{vl.id}"
-    response.headers["ETag"] = _etag(vl.versie)
+    response.headers["ETag"] = etag(vl.versie)
     return lijst_body(vl, vragen=True)
 
 
@@ -417,7 +414,7 @@ def haal(
     db: Session = Depends(get_db),
 ) -> dict:
     vl = netwerk_call(service.get_vragenlijst, db, user, vragenlijstid)
-    response.headers["ETag"] = _etag(vl.versie)
+    response.headers["ETag"] = etag(vl.versie)
     return lijst_body(vl, vragen=True)
 
 
