@@ -48,6 +48,13 @@ def test_demo_network_story(session_factory: sessionmaker[Session]) -> None:
         namen = {r.naam for r in bijeenkomsten.deelnemers(s, coordinator, regiodag.id)}
         assert member.naam in namen
 
+        # who is who: the region's coordinator and account holder, a contact per gemeente with her e-mail
+        from warmteregio.services import netwerk_activiteit
+
+        overzicht = netwerk_activiteit.overzicht(s, member, "ES18")
+        assert {p.rol for p in overzicht.kernteam} == {"coordinator", "accounthouder"}
+        assert len(overzicht.contacten) == 7 and all(p.email for ps in overzicht.contacten.values() for p in ps)
+
         # the retrospective of last month's workshop is published and found by search (stemmed, no diacritics)
         werkatelier = s.scalar(select(Bijeenkomst).where(Bijeenkomst.titel == WERKATELIER))
         terugblik = kennis.terugblik(s, member, werkatelier.id)

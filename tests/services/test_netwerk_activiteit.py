@@ -17,6 +17,7 @@ from warmteregio.store.models import (
     Bijeenkomst,
     Gemeente,
     Kennisitem,
+    NetwerkPersoon,
     ResRegio,
     User,
     Vraag,
@@ -122,6 +123,20 @@ def test_overview_per_role(session: Session) -> None:
     assert {k: a.vragenlijst[k] for k in ("id", "ingevuld", "gemeenten", "regio_ingevuld")} == {
         "id": r["vl"].id, "ingevuld": 1, "gemeenten": 3, "regio_ingevuld": True}  # fmt: skip
     assert a.wijzigingen == []
+    assert a.kernteam == [] and a.contacten == {}
+
+    # who is who: the region's coordinator and account holder, and the contacts per gemeente (directory)
+    session.add_all([
+        NetwerkPersoon(naam="Cor Coördinator", rol="coordinator", res_code="ES18"),
+        NetwerkPersoon(naam="Anna Accounthouder", rol="accounthouder", res_code="ES18"),
+        NetwerkPersoon(naam="Dirk Dordt", rol="contact", res_code="ES18", gemeente_code="GM0505"),
+        NetwerkPersoon(naam="Elders", rol="coordinator", res_code="ES17"),
+    ])  # fmt: skip
+    session.flush()
+    a = act.overzicht(session, r["dordt"], "ES18", nu=NU)
+    assert [(p.naam, p.rol) for p in a.kernteam] == [("Cor Coördinator", "coordinator"),
+                                                      ("Anna Accounthouder", "accounthouder")]  # fmt: skip
+    assert {gm: [p.naam for p in ps] for gm, ps in a.contacten.items()} == {"GM0505": ["Dirk Dordt"]}
 
     # a viewer without a region: no regional meeting, item or question; the concept programme stays hidden
     k = act.overzicht(session, r["kijker"], "ES18", nu=NU)

@@ -145,7 +145,8 @@ def _directory(s: Session, coordinator: User) -> int:
                                          else "RES Drechtsteden")  # fmt: skip
         netwerk_leden.create_persoon(s, nplw, {
             "naam": user.naam, "functie": functie, "organisatie_id": orgs[org], "rol": rol,
-            "res_code": None if rol == "accounthouder" else REGIO, "gemeente_code": gm, "email": user.email,
+            # the account holder too: she is the national programme's contact for ES18
+            "res_code": REGIO, "gemeente_code": gm, "email": user.email,
             "expertise": ["warmteprogramma", "participatie"] if rol == "contact" else ["regionale samenwerking"],
         })  # fmt: skip
         n += 1

@@ -35,6 +35,7 @@ from warmteregio.store.models import (
     Bijeenkomst,
     Gemeente,
     Kennisitem,
+    NetwerkPersoon,
     ResRegio,
     User,
     Vraag,
@@ -62,6 +63,10 @@ class Activiteit:
     programmas: list[dict[str, Any]] = field(default_factory=list)
     vragenlijst: dict[str, Any] | None = None
     wijzigingen: list[AuditRegel] = field(default_factory=list)
+    #: who is who: the region's coordinators and national account holders (directory profiles), and the contacts
+    #: per gemeente code (``rol`` contact), by name
+    kernteam: list[NetwerkPersoon] = field(default_factory=list)
+    contacten: dict[str, list[NetwerkPersoon]] = field(default_factory=dict)
 
 
 def _regio(session: Session, res_code: str) -> ResRegio:
@@ -140,6 +145,23 @@ def _vragenlijst(session: Session, res_code: str, gemeenten: list[Gemeente]) -> 
     }  # fmt: skip
 
 
+def _wie_is_wie(session: Session, res_code: str, gemeenten: list[Gemeente]) -> tuple[
+    list[NetwerkPersoon], dict[str, list[NetwerkPersoon]]
+]:  # fmt: skip
+    """The region's coordinators and account holders, and the gemeente contacts (directory profiles)."""
+    kern = list(session.scalars(select(NetwerkPersoon).where(
+        NetwerkPersoon.res_code == res_code, NetwerkPersoon.rol.in_(("coordinator", "accounthouder"))
+    ).order_by(NetwerkPersoon.rol.desc(), NetwerkPersoon.naam)))  # fmt: skip
+    codes = [g.code for g in gemeenten]
+    contacten: dict[str, list[NetwerkPersoon]] = {}
+    if codes:
+        for p in session.scalars(select(NetwerkPersoon).where(NetwerkPersoon.rol == "contact",
+                                                              NetwerkPersoon.gemeente_code.in_(codes))
+                                 .order_by(NetwerkPersoon.naam)):  # fmt: skip
+            contacten.setdefault(p.gemeente_code, []).append(p)
+    return kern, contacten
+
+
 def overzicht(session: Session, user: User | None, res_code: str, *, nu: datetime | None = None) -> Activiteit:
     """The activity overview of a region for a member (401 anonymous, 404 unknown region)."""
     u = require_member(user)
@@ -152,10 +174,12 @@ def overzicht(session: Session, user: User | None, res_code: str, *, nu: datetim
                                  .limit(MAX_ITEMS)))  # fmt: skip
     vragen = kennis.list_vragen(session, u, status="open", regio=res)[:MAX_ITEMS]
     gemeenten = _gemeenten(session, res)
+    kern, contacten = _wie_is_wie(session, res, gemeenten)
     return Activiteit(
         res_code=res, naam=regio.naam, komende_bijeenkomsten=komend, nieuwe_kennis=nieuw, open_vragen=vragen,
         programmas=_programmas(session, u, res, gemeenten), vragenlijst=_vragenlijst(session, res, gemeenten),
         wijzigingen=audit_log(session, u, res_code=res, limit=MAX_ITEMS) if can_manage_region(u, res) else [],
+        kernteam=kern, contacten=contacten,
     )  # fmt: skip
 
 
