@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from warmteregio.cli import app
 from warmteregio.settings import get_settings
 from warmteregio.store.db import make_sessionmaker
-from warmteregio.store.models import NetwerkPersoon, User, Vragenlijst
+from warmteregio.store.models import AuditRegel, NetwerkPersoon, User, Vragenlijst
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_kennis import seed_netwerk  # noqa: E402
@@ -63,6 +63,10 @@ def test_members_import_export_erase(db: Engine, tmp_path: Path) -> None:
     assert r.exit_code == 0 and "2 nieuw" in out(r), out(r)
     r = run("leden-import", str(good), "--gebruiker", COORD)
     assert r.exit_code == 0 and "2 nieuw" in out(r), out(r)
+    r = run("leden-export", "--gebruiker", LID, "--formaat", "xlsx")  # xlsx needs a file: refused before exporting
+    assert r.exit_code == 2 and "--uitvoer" in out(r)
+    with make_sessionmaker(db)() as s:
+        assert s.scalar(select(AuditRegel.id).where(AuditRegel.actie == "export")) is None
     r = run("leden-export", "--gebruiker", LID)
     assert r.exit_code == 0 and "Els Expert" in r.output
 
@@ -120,6 +124,7 @@ def test_knowledge_questionnaire_and_meetings(db: Engine, tmp_path: Path) -> Non
 
     r = run("bijeenkomsten", "--gebruiker", LID, "--alle")
     assert r.exit_code == 0 and "Regiodag voorjaar" in r.output, out(r)
+    assert "2026-03-12 10:00" in r.output  # Dutch time, as imported
     r = run("herinneringen")
     assert r.exit_code == 2 and "SMTP" in out(r)
     r = run("ical", "999", "--gebruiker", LID)

@@ -150,3 +150,11 @@ def test_unreachable_server_and_settings() -> None:
     )
     with pytest.raises(mail.MailFout):
         mail.Mailer.uit_instellingen(Settings(smtp_host=""))
+
+
+def test_a_title_with_a_line_break_stays_one_subject_line() -> None:
+    from dataclasses import replace
+
+    info = replace(INFO, titel="Regiodag\r\nBcc: iedereen@example.nl")
+    msg = mail.uitnodiging(info, aan="an@example.nl", gebeurtenissen=[EVENT])
+    assert msg["Subject"] == "Uitnodiging / Invitation: Regiodag Bcc: iedereen@example.nl" and msg["Bcc"] is None

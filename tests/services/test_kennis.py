@@ -422,3 +422,76 @@ def test_postgresql_query_text() -> None:
     assert (
         K._pg_query_text(search.parse('Warmtenet OF "open dag" -Coöperatie')) == 'warmtenet or "open dag" -cooperatie'
     )
+
+
+def test_meeting_title_change_reindexes_its_retrospective(session: Session, users: dict[int, User]) -> None:
+    from warmteregio.services import bijeenkomsten
+
+    b = meeting(session, dagen=-2)
+    tb = K.terugblik_opslaan(session, users[COORD], b.id, {"inhoud": "Verslag", "status": "gepubliceerd"})
+    bijeenkomsten.update_bijeenkomst(session, users[COORD], b.id, {"titel": "Zonnebloemdag",
+                                                                   "omschrijving": "Over aquathermie."})  # fmt: skip
+    assert "zonnebloemdag" in tb.zoektekst and "regiodag" not in tb.zoektekst
+    assert [t.item.id for t in K.zoek(session, users[LID], "zonnebloemdag aquathermie").treffers] == [tb.id]
+    assert fts_row(session, tb.id) is not None
+
+
+def test_visibility_matrix_rules_and_sql_agree(session: Session, users: dict[int, User]) -> None:
+    """Every visibility x status x region of an item (and every audience of a meeting and a question) for every
+    kind of user: the Python rule, the SQL filter (lists, search) and the contract agree."""
+    from warmteregio.services import bijeenkomsten
+    from warmteregio.store.models import NetwerkPersoon, Vraag
+
+    profiel = User(id=7, email="p@example.nl", naam="Pim Profiel", rol="viewer", password_hash="-")
+    session.add(profiel)
+    session.flush()
+    session.add(NetwerkPersoon(naam="Pim Profiel", user_id=7, res_code="ES18"))  # region by profile
+    session.flush()
+    regio = {LID: "ES18", ANDER: "ES17", KIJKER: None, COORD: "ES18", COORD17: "ES17", 7: "ES18"}
+    coord = {COORD: "ES18", COORD17: "ES17"}
+    who = [None, ADMIN, COORD, LID, ANDER, KIJKER, COORD17, 7]
+    items = [Kennisitem(soort="studie", titel=f"{z}-{s}-{r}", zichtbaarheid=z, status=s, res_code=r, auteur_id=KIJKER)
+             for z in ("publiek", "leden", "regio", "prive") for s in ("concept", "gepubliceerd")
+             for r in ("ES18", None)]  # fmt: skip
+    meetings = [Bijeenkomst(titel=f"{d}-{r}", doelgroep=d, res_code=r, organisator_id=KIJKER, locatie="x",
+                            start=nw.now() + timedelta(days=1), eind=nw.now() + timedelta(days=1, hours=2))
+                for d, r in (("leden", None), ("coordinatoren", None), ("regio", "ES18"), ("regio", "ES17"))]
+    vragen = [Vraag(titel=f"{z}-{r}", tekst="?", zichtbaarheid=z, res_code=r, auteur_id=KIJKER, status="open")
+              for z in ("leden", "regio") for r in ("ES18", "ES17", None)]  # fmt: skip
+    session.add_all([*items, *meetings, *vragen])
+    session.flush()
+
+    def item_rule(uid: int | None, it: Kennisitem) -> bool:
+        if uid is None:
+            return it.status == "gepubliceerd" and it.zichtbaarheid == "publiek"
+        if uid == ADMIN or it.auteur_id == uid:
+            return True
+        if it.status == "concept":
+            return coord.get(uid) is not None and coord.get(uid) == it.res_code
+        if it.zichtbaarheid == "regio":
+            return regio[uid] is not None and regio[uid] == it.res_code
+        return it.zichtbaarheid in ("publiek", "leden")
+
+    def meeting_rule(uid: int, b: Bijeenkomst) -> bool:
+        if uid in (ADMIN, KIJKER) or (b.res_code is not None and coord.get(uid) == b.res_code):
+            return True  # administrators, the organiser, the coordinator of the meeting's region
+        if b.doelgroep == "coordinatoren":
+            return uid in coord
+        return b.doelgroep == "leden" or regio[uid] == b.res_code
+
+    def vraag_rule(uid: int, v: Vraag) -> bool:
+        return v.zichtbaarheid != "regio" or uid in (ADMIN, KIJKER) or (regio[uid] or "-") == v.res_code
+
+    for uid in who:
+        u = users.get(uid) if uid != 7 else profiel
+        rule = {it.id for it in items if item_rule(uid, it)}
+        assert {it.id for it in items if K.can_read_item(session, u, it)} == rule, uid
+        assert set(session.scalars(select(Kennisitem.id).where(K.leesbaar_filter(session, u)))) == rule, uid
+        if uid is None:
+            continue
+        rule = {b.id for b in meetings if meeting_rule(uid, b)}
+        assert {b.id for b in meetings if bijeenkomsten.can_see(session, u, b)} == rule, uid
+        assert {b.id for b in bijeenkomsten.list_bijeenkomsten(session, u)} == rule, uid
+        rule = {v.id for v in vragen if vraag_rule(uid, v)}
+        assert {v.id for v in vragen if K.can_see_vraag(session, u, v)} == rule, uid
+        assert {v.id for v in K.list_vragen(session, u)} == rule, uid

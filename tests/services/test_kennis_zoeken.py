@@ -150,3 +150,30 @@ def test_paging(session: Session, corpus: dict[int, User]) -> None:
     beyond = K.zoek(session, u, "aquathermie", offset=50)
     assert beyond.treffers == [] and beyond.totaal == 3
     assert len(K.zoek(session, u, None, limit=10_000).treffers) == 9  # limit capped at MAX_LIMIET, 9 readable
+
+
+def test_odd_queries_never_fail(session: Session, corpus: dict[int, User]) -> None:
+    """Query syntax of the engines (FTS5 operators, tsquery characters), unbalanced quotes, only punctuation or
+    stop words, NUL characters (PostgreSQL text cannot hold them) and very long input: no database error."""
+    u = corpus[KIJKER]
+    odd = ['"', 'NEAR(', 'a AND', '-', '*', 'of of', '"unterminated', ':', '&', '!', "a:b & c | !d <-> e", "'x'",
+           "(((", "title:warmte^", "\x00", "-warmtenet", "x" * 5000, " ".join(["warmte"] * 2000)]  # fmt: skip
+    for q in odd:
+        K.zoek(session, u, q)
+    assert found(session, u, "warmte\x00net") == found(session, u, "warmtenet")
+    nul = K.create_item(session, u, {"soort": "studie", "titel": "Nul\x00teken", "inhoud": "a\x00b",
+                                     "themas": ["x\x00y"], "zichtbaarheid": "leden"})  # fmt: skip
+    session.flush()
+    assert (nul.titel, nul.inhoud, K.nw.json_list(nul.themas)) == ("Nulteken", "ab", ["xy"])
+    # a NUL in a filter of any network list is ignored, not a database error
+    from warmteregio.services import bijeenkomsten, netwerk, netwerk_leden
+
+    z = "\x00"
+    assert K.zoek(session, u, None, soort=z, thema=z, regio=z, buurt=z, strategie=z, bron=z).totaal > 0
+    K.list_vragen(session, u, status=z, regio=z, thema=z)
+    bijeenkomsten.list_bijeenkomsten(session, u, regio=z)
+    netwerk_leden.list_personen(session, u, regio=z, rol=z, expertise=z, q=z)
+    netwerk_leden.list_organisaties(session, u, soort=z, regio=z)
+    netwerk_leden.export_leden(session, u, regio=z)
+    netwerk.audit_log(session, corpus[ADMIN], res_code=z, objecttype=z)
+    session.flush()

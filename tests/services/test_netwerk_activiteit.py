@@ -175,3 +175,17 @@ def test_national_counts(session: Session) -> None:
     with pytest.raises(NetwerkError) as exc:
         act.landelijk_overzicht(session, None)
     assert exc.value.status == 401
+
+
+def test_the_90_day_window_with_a_local_time(session: Session) -> None:
+    """``nu`` in Dutch time is the same moment (SQLite compares the stored UTC text)."""
+    from zoneinfo import ZoneInfo
+
+    r = _seed(session)
+    session.add(Kennisitem(soort="studie", titel="Op de grens", zichtbaarheid="leden", status="gepubliceerd",
+                           res_code="ES18", gepubliceerd_op=NU - timedelta(days=90, minutes=-30)))  # fmt: skip
+    session.flush()
+    lokaal = NU.astimezone(ZoneInfo("Europe/Amsterdam"))  # 11:00+01:00
+    assert "Op de grens" in _titels(act.overzicht(session, r["dordt"], "ES18", nu=lokaal).nieuwe_kennis)
+    rows = {x["res_code"]: x for x in act.landelijk_overzicht(session, r["dordt"], nu=lokaal)}
+    assert rows["ES18"]["kennis"] == 4

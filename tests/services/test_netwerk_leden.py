@@ -387,3 +387,40 @@ def test_export_and_erase_a_person(session: Session) -> None:
     with pytest.raises(NetwerkError) as exc:
         L.get_persoon(session, u["admin"], p.id)
     assert exc.value.status == 404
+
+
+def test_erasure_removes_every_form_of_the_name_and_export_lists_them(session: Session) -> None:
+    """The login's name (other than the profile's) as author, the signature under a best answer that became a
+    knowledge item, and the name as workshop facilitator: exported first, then gone (index included)."""
+    u = seed(session)
+    p = persoon(session, u["admin"], naam="Gerda M. de Wit", email="gm1@example.nl")
+    assert p.user_id == u["gm1"].id  # the login is called "Gm1"
+    eigen = kennis.create_item(session, u["gm1"], {"soort": "studie", "titel": "Eigen", "zichtbaarheid": "leden"})
+    genoemd = kennis.create_item(session, u["admin"], {"soort": "studie", "titel": "Genoemd", "zichtbaarheid": "leden",
+                                                       "auteur_naam": "Gerda M. de Wit"})  # fmt: skip
+    vraag = kennis.stel_vraag(session, u["kijker"], {"titel": "Hoe?", "tekst": "Wie weet het?"})
+    antwoord = kennis.beantwoord(session, u["gm1"], vraag.id, "Zo doe je dat.")
+    qa = kennis.markeer_beste(session, u["kijker"], vraag.id, antwoord.id)
+    assert "Gm1" in qa.inhoud
+    nu = datetime.now(UTC)
+    start = nu + timedelta(days=3)
+    intro = {"titel": "Intro", "start": start, "eind": start + timedelta(hours=1), "begeleider": "Gerda M. de Wit"}
+    b = bijeenkomsten.create_bijeenkomst(session, u["admin"], {
+        "titel": "Dag", "start": start, "eind": start + timedelta(hours=2), "locatie": "x", "doelgroep": "leden",
+        "onderdelen": [intro],
+    })  # fmt: skip
+
+    data = L.export_persoon(session, u["gm1"], p.id)
+    assert {k["titel"] for k in data["kennisitems"]} == {"Eigen", "Genoemd"}
+    assert data["begeleider"] == [{"bijeenkomst_id": b.id, "bijeenkomst": "Dag", "onderdeel": "Intro"}]
+
+    assert L.wis_persoon(session, u["admin"], p.id)["kennisitems_auteur"] == 3
+    session.flush()
+    for it in (eigen, genoemd):
+        assert it.auteur_naam is None and "gm1" not in it.zoektekst and "wit" not in it.zoektekst
+    assert "Gm1" not in qa.inhoud and "gm1" not in qa.zoektekst and "Zo doe je dat." in qa.inhoud
+    assert qa.versie == 2  # an open edit form with the name is stale
+    assert b.onderdelen[0].begeleider is None
+    assert kennis.zoek(session, u["kijker"], "gm1").totaal == 0
+    wis = session.scalar(select(AuditRegel).where(AuditRegel.actie == "wis"))
+    assert "Gerda" not in wis.details and "Gm1" not in wis.details

@@ -151,7 +151,7 @@ def _bericht(
     msg["To"] = aan
     if afzender:
         msg["From"] = afzender
-    msg["Subject"] = onderwerp
+    msg["Subject"] = " ".join(onderwerp.split())  # a title with a line break must not break the header
     msg["Date"] = format_datetime(datetime.now(UTC))
     domein = parseaddr(afzender or "")[1].rpartition("@")[2] or "warmteregio.invalid"
     msg["Message-ID"] = make_msgid(domain=domein)

@@ -270,6 +270,7 @@ def list_bijeenkomsten(
     yet started, False: started or past."""
     u = nw.require_member(user)
     nu = (nu or nw.now()).astimezone(UTC)
+    regio = nw.strip(regio)
     stmt = select(Bijeenkomst).order_by(Bijeenkomst.start, Bijeenkomst.id)
     if regio:
         stmt = stmt.where(Bijeenkomst.res_code == regio.strip().upper())
@@ -600,6 +601,11 @@ def update_bijeenkomst(
     b.versie = (b.versie or 1) + 1
     b.gewijzigd = nw.now()
     session.flush()
+    if "titel" in gewijzigd or "omschrijving" in gewijzigd:
+        # a retrospective's search text holds its meeting's title and description
+        from warmteregio.services import kennis
+
+        kennis.bulk_index(session, list(session.scalars(select(Kennisitem).where(Kennisitem.bijeenkomst_id == b.id))))
     promoted = _vul_aan(session, b, nw.now())
     _mail_promoties(session, b, promoted, mailer)
     nw.audit(

@@ -638,7 +638,7 @@ def _antwoord(f: Fouten, v: VragenlijstVraag, raw: object) -> str | None:
                       f"question {v.code}: an answer is required")  # fmt: skip
             return None
         return dump_list([o for o in opties if o in gekozen])
-    text = str(raw).strip()
+    text = str(raw).replace("\x00", "").strip()
     if len(text) > MAX_OPEN_ANTWOORD:
         f.add(v.code, f"vraag {v.code}: het antwoord is te lang ({len(text)} tekens, maximaal "
               f"{MAX_OPEN_ANTWOORD})", f"question {v.code}: the answer is too long ({len(text)} characters, at most "

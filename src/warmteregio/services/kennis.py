@@ -386,7 +386,7 @@ def _validate(session: Session, user: User, data: Mapping[str, Any], item: Kenni
         )
     if has("inhoud"):
         inhoud = data.get("inhoud")
-        text = "" if inhoud is None else str(inhoud).replace("\r\n", "\n").strip()
+        text = "" if inhoud is None else str(inhoud).replace("\r\n", "\n").replace("\x00", "").strip()
         if len(text) > nm.MAX_INHOUD:
             f.add("inhoud", f"inhoud is te lang ({len(text)} tekens, maximaal {nm.MAX_INHOUD})",
                   f"content is too long ({len(text)} characters, at most {nm.MAX_INHOUD})")  # fmt: skip
@@ -620,6 +620,8 @@ def _like_json(col: Any, value: str) -> ColumnElement[bool]:
 
 def _filters(soort: str | None, thema: str | None, regio: str | None, buurt: str | None, strategie: str | None,
              bron: str | None, auteur_id: int | None) -> list[ColumnElement[bool]]:  # fmt: skip
+    # stripped, NUL characters dropped (PostgreSQL refuses them in a parameter)
+    soort, thema, regio, buurt, strategie, bron = map(nw.strip, (soort, thema, regio, buurt, strategie, bron))
     conds: list[ColumnElement[bool]] = []
     if soort:
         conds.append(Kennisitem.soort == soort)
@@ -967,6 +969,7 @@ def list_vragen(session: Session, user: User | None, *, status: str | None = Non
                 thema: str | None = None) -> list[Vraag]:  # fmt: skip
     """Questions the member may see, newest first."""
     u = nw.require_member(user)
+    status, regio, thema = nw.strip(status), nw.strip(regio), nw.strip(thema)
     stmt = select(Vraag).where(_vraag_filter(session, u))
     if status:
         stmt = stmt.where(Vraag.status == status)
@@ -1035,6 +1038,12 @@ def beantwoord(session: Session, user: User | None, vraag_id: int, tekst: str) -
     return antwoord
 
 
+def handtekening(naam: str) -> str:
+    """The line naming the author of the best answer below it in a question-and-answer item (erasure of a person
+    removes it again: :func:`warmteregio.services.netwerk_leden.wis_persoon`)."""
+    return f"\n\n*— {naam}*"
+
+
 def markeer_beste(session: Session, user: User | None, vraag_id: int, antwoord_id: int) -> Kennisitem:
     """Mark the best answer (the question's author, administrators, the region's coordinator): the question and
     that answer become (or update) a knowledge item of soort ``vraag_antwoord``, findable by search."""
@@ -1051,7 +1060,7 @@ def markeer_beste(session: Session, user: User | None, vraag_id: int, antwoord_i
     moment = nw.now()
     auteur = session.get(User, antwoord.auteur_id) if antwoord.auteur_id else None
     inhoud = (f"{vraag.tekst}\n\n## Beste antwoord\n\n{antwoord.tekst}"
-              + (f"\n\n*— {auteur.naam}*" if auteur is not None and auteur.actief else ""))  # fmt: skip
+              + (handtekening(auteur.naam) if auteur is not None and auteur.actief else ""))  # fmt: skip
     item = session.get(Kennisitem, vraag.kennisitem_id) if vraag.kennisitem_id else None
     values = {
         "soort": "vraag_antwoord", "titel": vraag.titel[: nm.MAX_TITEL], "samenvatting": "",
@@ -1223,7 +1232,7 @@ def import_terugblikken(session: Session, user: User | None, inhoud: bytes, *,
 __all__ = [
     "Treffer", "Zoekresultaat", "add_bijlage", "beantwoord", "bulk_index", "can_edit_item", "can_mark_best",
     "can_read_item", "can_see_vraag", "create_item", "delete_bijlage", "delete_item", "fragment", "gekoppelde_items",
-    "gerelateerd", "gerelateerd_voor_buurt", "get_bijlage", "get_item", "get_vraag", "import_terugblikken",
-    "leesbaar_filter", "list_bijlagen", "list_items", "list_vragen", "markeer_beste", "reindex", "stel_vraag",
-    "terugblik", "terugblik_opslaan", "update_item", "zoek", "zoekteksten",
+    "gerelateerd", "gerelateerd_voor_buurt", "get_bijlage", "get_item", "get_vraag", "handtekening",
+    "import_terugblikken", "leesbaar_filter", "list_bijlagen", "list_items", "list_vragen", "markeer_beste", "reindex",
+    "stel_vraag", "terugblik", "terugblik_opslaan", "update_item", "zoek", "zoekteksten",
 ]  # fmt: skip

@@ -174,6 +174,7 @@ def audit_log(session: Session, user: User | None, *, res_code: str | None = Non
               limit: int = 200) -> list[AuditRegel]:  # fmt: skip
     """The newest audit entries: administrators see all (or one region), a coordinator her own region."""
     u = require_member(user)
+    res_code, objecttype = strip(res_code), strip(objecttype)  # NUL characters dropped: PostgreSQL refuses them
     if u.rol == Role.COORDINATOR.value:
         if res_code is not None and res_code != u.res_code:
             raise forbidden("u mag alleen de wijzigingen in uw eigen regio zien",
@@ -217,10 +218,11 @@ def dump_list(values: Iterable[Any]) -> str:
 
 
 def strip(value: object) -> str | None:
-    """``value`` as stripped text, None when empty."""
+    """``value`` as stripped text, None when empty. NUL characters are dropped (PostgreSQL text cannot hold
+    them)."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()
     return text or None
 
 
@@ -332,9 +334,9 @@ def tags_field(f: Fouten, veld: str, value: object, *, max_items: int = 30, max_
     if value is None:
         return []
     if isinstance(value, str):
-        items = [p for p in (s.strip() for s in value.replace(";", ",").replace("\n", ",").split(",")) if p]
+        items = [p for p in (strip(s) for s in value.replace(";", ",").replace("\n", ",").split(",")) if p]
     elif isinstance(value, Iterable):
-        items = [str(p).strip() for p in value if p is not None and str(p).strip()]
+        items = [t for t in (strip(p) for p in value) if t]
     else:
         f.add(veld, f"{nl} moet een lijst zijn", f"{en} must be a list")
         return []

@@ -12,7 +12,7 @@ rules of its own module (:mod:`~warmteregio.services.bijeenkomsten`, :mod:`~warm
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -167,7 +167,7 @@ def overzicht(session: Session, user: User | None, res_code: str, *, nu: datetim
     u = require_member(user)
     regio = _regio(session, res_code)
     res = regio.code
-    nu = aware(nu) if nu is not None else now()
+    nu = aware(nu).astimezone(UTC) if nu is not None else now()  # UTC: SQLite compares wall-clock text
     komend = [b for b in _komend(session, u, nu) if b.res_code in (res, None)][:MAX_ITEMS]
     nieuw = list(session.scalars(select(Kennisitem).where(*_nieuwe_kennis(session, u, nu), Kennisitem.res_code == res)
                                  .order_by(Kennisitem.gepubliceerd_op.desc(), Kennisitem.id.desc())
@@ -188,7 +188,7 @@ def landelijk_overzicht(session: Session, user: User | None, *, nu: datetime | N
     region the user may see; national meetings are not counted per region), ``kennis`` (readable items of the
     region published in the last 90 days) and ``vragen`` (open questions of the region the user may see)."""
     u = require_member(user)
-    nu = aware(nu) if nu is not None else now()
+    nu = aware(nu).astimezone(UTC) if nu is not None else now()  # UTC: SQLite compares wall-clock text
     meetings: dict[str, int] = {}
     for b in _komend(session, u, nu):
         if b.res_code:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 
 from warmteregio.clitools import EXIT_BAD_INPUT, console, database_session
-from warmteregio.services.netwerk import NetwerkError
+from warmteregio.services.netwerk import NetwerkError, aware
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 app = typer.Typer(help="Het regionale netwerk / the regional network", no_args_is_help=True)
 
 GEBRUIKER = typer.Option(..., "--gebruiker", help="e-mail van de gebruiker die handelt / e-mail of the acting user")
@@ -68,6 +70,12 @@ def _write(path: Path | None, data: bytes | str, what: str) -> None:
     else:
         path.write_bytes(data)
     typer.echo(f"{what} geschreven naar / written to {path}")
+
+
+def _xlsx_needs_file(formaat: str, uitvoer: Path | None) -> None:
+    if (formaat or "").strip().lower() == "xlsx" and uitvoer is None:
+        console.print("Fout: geef --uitvoer voor xlsx\nError: give --uitvoer for xlsx", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _run(func):  # noqa: ANN001, ANN202
@@ -119,10 +127,8 @@ def leden_export(
     """De gids als CSV of XLSX / the directory as CSV or XLSX."""
     from warmteregio.services import netwerk_leden
 
+    _xlsx_needs_file(formaat, uitvoer)  # before the export is made (and audited)
     data = _run(lambda s: netwerk_leden.export_leden(s, _user(s, gebruiker), regio=regio, formaat=formaat))
-    if formaat == "xlsx" and uitvoer is None:
-        console.print("Fout: geef --uitvoer voor xlsx\nError: give --uitvoer for xlsx", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
     _write(uitvoer, data, "ledenlijst / member list")
 
 
@@ -227,7 +233,8 @@ def bijeenkomsten_lijst(
         for b in items:
             bez = bijeenkomsten.bezetting(session, b)
             cap = f"/{bez.capaciteit}" if bez.capaciteit else ""
-            typer.echo(f"{b.id:>4}  {b.start:%Y-%m-%d %H:%M}  {b.status:<11} {bez.aangemeld}{cap} aangemeld, "
+            start = aware(b.start).astimezone(AMSTERDAM)  # Dutch time, as entered (stored in UTC)
+            typer.echo(f"{b.id:>4}  {start:%Y-%m-%d %H:%M}  {b.status:<11} {bez.aangemeld}{cap} aangemeld, "
                        f"{bez.wachtlijst} wachtlijst  {b.titel}")  # fmt: skip
         typer.echo(f"{len(items)} bijeenkomsten / meetings")
 
@@ -327,11 +334,9 @@ def vragenlijst_resultaten(
     """De geaggregeerde resultaten per thema en regio / aggregated results per theme and region."""
     from warmteregio.services import informatiebehoefte
 
+    _xlsx_needs_file(formaat, uitvoer)  # before the export is made (and audited)
     data = _run(lambda s: informatiebehoefte.export_resultaten(s, _user(s, gebruiker), vragenlijst_id,
                                                                formaat=formaat))  # fmt: skip
-    if formaat == "xlsx" and uitvoer is None:
-        console.print("Fout: geef --uitvoer voor xlsx\nError: give --uitvoer for xlsx", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
     _write(uitvoer, data, "resultaten / results")
 
 
@@ -349,7 +354,8 @@ def audit(
 
     def work(session):  # noqa: ANN001, ANN202
         for r in netwerk.audit_log(session, _user(session, gebruiker), res_code=regio, limit=limiet):
-            typer.echo(f"{r.tijd:%Y-%m-%d %H:%M:%S}  {r.user_id or '-':>5}  {r.actie:<10} {r.objecttype:<14} "
+            tijd = aware(r.tijd).astimezone(AMSTERDAM)
+            typer.echo(f"{tijd:%Y-%m-%d %H:%M:%S}  {r.user_id or '-':>5}  {r.actie:<10} {r.objecttype:<14} "
                        f"{r.object_id or '-':<8} {r.res_code or '':<5} {r.details}")  # fmt: skip
 
     _run(work)

@@ -18,7 +18,9 @@ logged-in members only.
 **Erasure** (:func:`wis_persoon`) deletes the profile; when a login is linked it also cancels the registrations for
 meetings that have not started (serving the waiting lists), anonymises the login (name "Verwijderd lid", an
 ``.invalid`` address, inactive, unusable password; past registrations, questions and answers stay tied to the
-anonymised login) and removes the name as author of knowledge items. The audit entry holds counts only.
+anonymised login) and removes the name (the profile's and the login's) as author of knowledge items, from under
+the person's best answers in question-and-answer items and as facilitator of agenda items, search index included.
+The audit entry holds counts only.
 
 Functions flush and never commit; the caller commits (or rolls back on an error).
 """
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from warmteregio.accounts.service import EMAIL_RE, gemeente_region
@@ -151,6 +153,7 @@ def list_organisaties(
     session: Session, user: User | None, *, soort: str | None = None, regio: str | None = None
 ) -> list[NetwerkOrganisatie]:
     nw.require_member(user)
+    soort, regio = nw.strip(soort), nw.strip(regio)
     stmt = select(NetwerkOrganisatie).order_by(func.lower(NetwerkOrganisatie.naam), NetwerkOrganisatie.id)
     if soort:
         stmt = stmt.where(NetwerkOrganisatie.soort == soort)
@@ -283,6 +286,7 @@ def list_personen(
     """The directory, by name. ``expertise``: people with that tag; ``q``: words found in name, function,
     organisation or expertise (case and diacritics ignored)."""
     nw.require_member(user)
+    regio, rol = nw.strip(regio), nw.strip(rol)
     stmt = select(NetwerkPersoon)
     if regio:
         stmt = stmt.where(NetwerkPersoon.res_code == regio.strip().upper())
@@ -589,7 +593,8 @@ def _persoon_voor_recht(
 
 def export_persoon(session: Session, user: User | None, persoon_id: int) -> dict[str, Any]:
     """Everything the platform keeps about the person (JSON-able): profile, organisation, login, registrations,
-    questions, answers, knowledge items and the number of questionnaire submissions."""
+    questions, answers, knowledge items (by the login or credited to the person's name), agenda items the person
+    facilitates (``begeleider``) and the number of questionnaire submissions."""
     u, p = _persoon_voor_recht(session, user, persoon_id, "de gegevens exporteren", "export the data")
     org = session.get(NetwerkOrganisatie, p.organisatie_id) if p.organisatie_id else None
     uit: dict[str, Any] = {
@@ -659,27 +664,46 @@ def export_persoon(session: Session, user: User | None, persoon_id: int) -> dict
             {"vraag_id": a.vraag_id, "tekst": a.tekst, "gemaakt": _iso(a.gemaakt)}
             for a in session.scalars(select(Antwoord).where(Antwoord.auteur_id == login.id).order_by(Antwoord.id))
         ]
-        uit["kennisitems"] = [
-            {"id": i, "titel": t}
-            for i, t in session.execute(
-                select(Kennisitem.id, Kennisitem.titel).where(Kennisitem.auteur_id == login.id).order_by(Kennisitem.id)
-            )
-        ]
         uit["vragenlijst_inzendingen"] = session.scalar(
             select(func.count())
             .select_from(VragenlijstInzending)
             .where(VragenlijstInzending.ingevuld_door_id == login.id)
         )
+    # what erasure removes: items by her login or credited to her name, agenda items she facilitates
+    namen = _namen(p, login)
+    auteur = Kennisitem.auteur_naam.in_(namen)
+    uit["kennisitems"] = [
+        {"id": i, "titel": t}
+        for i, t in session.execute(
+            select(Kennisitem.id, Kennisitem.titel)
+            .where(or_(auteur, Kennisitem.auteur_id == login.id) if login is not None else auteur)
+            .order_by(Kennisitem.id)
+        )
+    ]
+    uit["begeleider"] = [
+        {"bijeenkomst_id": b_id, "bijeenkomst": b_titel, "onderdeel": o_titel}
+        for b_id, b_titel, o_titel in session.execute(
+            select(Bijeenkomst.id, Bijeenkomst.titel, BijeenkomstOnderdeel.titel)
+            .join(Bijeenkomst, Bijeenkomst.id == BijeenkomstOnderdeel.bijeenkomst_id)
+            .where(BijeenkomstOnderdeel.begeleider.in_(namen))
+            .order_by(Bijeenkomst.start, BijeenkomstOnderdeel.id)
+        )
+    ]
     nw.audit(session, u, "export", "persoon", p.id, res_code=p.res_code)
     return uit
 
 
+def _namen(p: NetwerkPersoon, login: User | None) -> list[str]:
+    """The names the person goes by: her profile's and her login's."""
+    return sorted({p.naam, *([login.naam] if login is not None and login.naam != ANONIEM_NAAM else [])})
+
+
 def wis_persoon(session: Session, user: User | None, persoon_id: int) -> dict[str, Any]:
     """Erase the person on request (see the module docstring); counts of what was done."""
-    from warmteregio.services import bijeenkomsten
+    from warmteregio.services import bijeenkomsten, kennis
 
     u, p = _persoon_voor_recht(session, user, persoon_id, "de gegevens wissen", "erase the data")
-    res_code, naam, pid = p.res_code, p.naam, p.id
+    res_code, pid = p.res_code, p.id
     uit: dict[str, Any] = {
         "profiel": 1,
         "afgemeld": 0,
@@ -688,7 +712,22 @@ def wis_persoon(session: Session, user: User | None, persoon_id: int) -> dict[st
         "kennisitems_auteur": 0,
     }
     login = session.get(User, p.user_id) if p.user_id else None
+    namen = _namen(p, login)
+    gewijzigd: dict[int, Kennisitem] = {}
     if login is not None:
+        # her name under her best answers that became knowledge items (kennis.markeer_beste)
+        for item in session.scalars(
+            select(Kennisitem)
+            .join(Vraag, Vraag.kennisitem_id == Kennisitem.id)
+            .join(Antwoord, Antwoord.id == Vraag.beste_antwoord_id)
+            .where(Antwoord.auteur_id == login.id)
+        ):
+            zonder = item.inhoud or ""
+            for n in namen:
+                zonder = zonder.replace(kennis.handtekening(n), "")
+            if zonder != (item.inhoud or ""):
+                item.inhoud = zonder
+                gewijzigd[item.id] = item
         nu = nw.now()
         regs = session.scalars(
             select(Aanmelding).where(Aanmelding.user_id == login.id, Aanmelding.status != "afgemeld")
@@ -704,17 +743,25 @@ def wis_persoon(session: Session, user: User | None, persoon_id: int) -> dict[st
         login.password_hash = "!"  # no argon2 hash: no password ever matches
         login.laatste_login = None
         uit["gebruiker_geanonimiseerd"] = True
-    items = list(session.scalars(select(Kennisitem).where(Kennisitem.auteur_naam == naam)))
-    for item in items:
+    for item in session.scalars(select(Kennisitem).where(Kennisitem.auteur_naam.in_(namen))):
         item.auteur_naam = None
+        gewijzigd[item.id] = item
+    items = list(gewijzigd.values())
+    for item in items:
+        item.versie = (item.versie or 1) + 1  # an edit form still showing the name is stale now
+    meetings: set[int] = set()
+    for o in session.scalars(select(BijeenkomstOnderdeel).where(BijeenkomstOnderdeel.begeleider.in_(namen))):
+        o.begeleider = None
+        meetings.add(o.bijeenkomst_id)
+    for b in session.scalars(select(Bijeenkomst).where(Bijeenkomst.id.in_(meetings))) if meetings else ():
+        b.versie = (b.versie or 1) + 1
     session.delete(p)
     session.flush()
     if items:
-        from warmteregio.services import kennis
-
         kennis.bulk_index(session, items)  # the name leaves the search index too
     uit["kennisitems_auteur"] = len(items)
-    nw.audit(session, u, "wis", "persoon", pid, res_code=res_code, **{k: v for k, v in uit.items() if k != "profiel"})
+    details = {k: v for k, v in uit.items() if k != "profiel"}
+    nw.audit(session, u, "wis", "persoon", pid, res_code=res_code, begeleider=len(meetings), **details)
     return uit
 
 
@@ -923,6 +970,7 @@ def export_leden(session: Session, user: User | None, *, regio: str | None = Non
     """The directory (or one region) as CSV (semicolon, UTF-8 with BOM) or XLSX (sheet 'Leden'), in the columns
     of the import. Members only."""
     u = nw.require_member(user)
+    regio = nw.strip(regio)
     formaat = (formaat or "").strip().lower()
     if formaat not in ("csv", "xlsx"):
         raise nw.NetwerkError(
@@ -938,7 +986,7 @@ def export_leden(session: Session, user: User | None, *, regio: str | None = Non
         "export",
         "ledenlijst",
         None,
-        res_code=regio.strip().upper() if regio else None,
+        res_code=regio.upper() if regio else None,
         formaat=formaat,
         rijen=len(rijen),
     )
