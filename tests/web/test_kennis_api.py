@@ -146,6 +146,7 @@ def test_search_finds_stemmed_and_diacritics_and_respects_visibility(client_as):
     filtered = co.get(f"{API}/kennisitems", params={"thema": "warmtenetten", "regio": "ES16"}).json()
     assert [r["id"] for r in filtered["resultaten"]] == [publiek["id"]]
     problem(co.get(f"{API}/kennisitems", params={"regio": "XX"}), 400)
+    problem(co.get(f"{API}/kennisitems", params={"thema": "warmte\x00netten"}), 422)  # PostgreSQL: no NUL
 
     assert anoniem.get(f"{API}/kennisitems/{publiek['id']}").status_code == 200
     problem(anoniem.get(f"{API}/kennisitems/{leden['id']}"), 401)
@@ -158,6 +159,8 @@ def test_search_finds_stemmed_and_diacritics_and_respects_visibility(client_as):
                                                        "weblinks": [{"url": "javascript:alert(1)"}]},
                            headers=HEADERS), 400)  # fmt: skip
     assert body["invalidParams"][0]["name"] == "links"
+    beyond_integer = {"soort": "studie", "titel": "x", "zichtbaarheid": "leden", "casussen": [2**31]}
+    problem(co.post(f"{API}/kennisitems", json=beyond_integer, headers=HEADERS), 422)
 
 
 def test_edit_needs_the_current_version_and_delete(client_as):

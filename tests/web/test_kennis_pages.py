@@ -126,6 +126,12 @@ def test_visibility_on_the_pages(client_as):
     assert client_as("gm").get(f"/kennis/{regio['id']}").status_code == 200  # gemeente in ES16
     assert anoniem.get("/kennis/999999").status_code == 404
     assert anoniem.get("/vragen", follow_redirects=False).status_code == 303
+    # odd numbers and NUL (PostgreSQL text cannot hold it) are not found or ignored, never a server error
+    huge = "9" * 25
+    assert co.post(f"/kennis/{huge}/verwijderen", data={"csrf_token": CSRF, "bevestig": "ja"}).status_code == 404
+    assert co.post(f"/kennis/{publiek['id']}/bijlagen/{huge}/verwijderen", data={"csrf_token": CSRF}).status_code == 404
+    for path in ("/kennis?pagina=²", "/kennis?pagina=" + "1" * 5000, "/kennis?thema=%00"):
+        assert anoniem.get(path).status_code == 200, path
 
 
 def test_attachment_page_refuses_disguised_html_and_needs_alt_text(client_as):
@@ -216,6 +222,9 @@ def test_question_pages_ask_answer_and_mark_the_best(client_as):
     assert "&lt;b&gt;tips&lt;/b&gt;" in page and "<strong>handreiking</strong>" in page
     antwoord_id = re.search(r'name="antwoord_id" value="(\d+)"', page).group(1)
     assert 'name="antwoord_id"' not in client_as("kijker").get(url).text  # only the asker and editors mark
+    assert gm.post(f"{url}/beste-antwoord", data={"csrf_token": CSRF, "antwoord_id": "²"}).status_code == 404
+    assert gm.post(f"/vragen/{'9' * 25}/antwoorden", data={"csrf_token": CSRF, "tekst": "x"}).status_code == 404
+    assert gm.get("/vragen?thema=%00").status_code == 200
     best = gm.post(f"{url}/beste-antwoord", data={"csrf_token": CSRF, "antwoord_id": antwoord_id},
                    follow_redirects=False)  # fmt: skip
     assert best.status_code == 303

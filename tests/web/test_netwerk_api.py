@@ -200,6 +200,8 @@ def test_directory_read_create_edit_and_refusals(client_as, world):
     one = lid.get(f"{API}/personen/{world['persoon_lid']}")
     assert one.status_code == 200 and one.headers["etag"] == '"1"' and one.json()["telefoon"] == "078 123 4567"
     problem(lid.get(f"{API}/personen/999999"), 404)
+    # ids beyond the INTEGER column in a body are refused (422), not a database error (500)
+    problem(client_as("co").post(f"{API}/personen", json={"naam": "X", "organisatieId": 2**31}, headers=HEADERS), 422)
 
     nieuw = {
         "naam": "Nieuwe Expert",
@@ -244,6 +246,7 @@ def test_export_download_and_erasure_on_request(client_as, world):
     problem(lid.get(f"{API}/personen/{world['persoon_co']}/export"), 403)  # not someone else's
     csv = lid.get(f"{API}/personen", params={"formaat": "csv"})
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"] and "no-store" in csv.headers["cache-control"]
     assert "Lid Een" in csv.content.decode("utf-8-sig") and "naam;email" in csv.content.decode("utf-8-sig")
     # the member registers, then asks to be erased: the registration is cancelled and the login anonymised
     bid = world["bijeenkomst"]
@@ -313,6 +316,7 @@ def test_registration_with_a_full_workshop_waiting_list_and_promotion(client_as,
     assert body["onderdelen"][1]["bezetting"] == {"ingedeeld": 0, "wachtlijst": 0, "capaciteit": 1, "vrij": 1}
     problem(lid.get(f"{API}/bijeenkomsten/{bid}/aanmelding"), 404)
     problem(lid.put(f"{API}/bijeenkomsten/{bid}/aanmelding", json={"workshops": [vol]}), 403)  # no CSRF header
+    problem(lid.put(f"{API}/bijeenkomsten/{bid}/aanmelding", json={"workshops": [2**31]}, headers=HEADERS), 422)
     two = problem(lid.put(f"{API}/bijeenkomsten/{bid}/aanmelding", json={"workshops": [vol, open_]}, headers=HEADERS),
                   400)  # fmt: skip
     assert "één workshop per ronde" in two["detail"] and "one workshop per round" in two["detail"]
@@ -438,6 +442,7 @@ def test_activity_overview_and_audit_log(client_as, world):
     assert regels and {r["resCode"] for r in regels} == {"ES18"}
     assert regels[0]["objecttype"] == "bijeenkomst" and regels[0]["details"]["onderdelen"] == 4
     problem(client_as("co").get(f"{API}/audit", params={"regio": "ES17"}), 403)
+    problem(client_as("co").get(f"{API}/audit", params={"objecttype": "bijeen\x00komst"}), 422)  # PostgreSQL: no NUL
     admin = client_as("admin")
     assert len(admin.get(f"{API}/audit").json()["resultaten"]) == len(regels)
     assert admin.get(f"{API}/audit", params={"regio": "ES17"}).json()["resultaten"] == []

@@ -159,6 +159,25 @@ def test_new_person_organisations_and_import(client_as, world):
     assert "Geïmporteerd: 1 nieuw" in done.text and "An Jansen" in co.get("/leden").text
 
 
+def test_odd_ids_and_filters_give_4xx_not_500(client_as, world):
+    """Ids beyond the INTEGER column, thousands of digits, non-ASCII digits and NUL in filters (PostgreSQL text
+    cannot hold it) are not found or ignored, never a server error."""
+    lid = client_as("lid")
+    huge, endless = "9" * 11, "1" * 5000
+    for path in (f"/leden/{huge}", f"/leden/{endless}", f"/leden/{huge}/export", f"/bijeenkomsten/{huge}",
+                 f"/bijeenkomsten/{endless}", f"/bijeenkomsten/{huge}.ics",
+                 f"/bijeenkomsten/{huge}/deelnemers"):  # fmt: skip
+        assert lid.get(path).status_code == 404, path
+    assert lid.post(f"/leden/{huge}", data={"csrf_token": CSRF, "naam": "X"}).status_code == 404
+    assert lid.post(f"/bijeenkomsten/{huge}/aanmelden", data={"csrf_token": CSRF}).status_code == 404
+    for path in ("/leden?organisatie=²", f"/leden?organisatie={endless}", "/leden?regio=ES%0018",
+                 "/bijeenkomsten?regio=%00", "/organisaties?regio=%00"):  # fmt: skip
+        assert lid.get(path).status_code == 200, path
+    assert client_as("co").get("/netwerk/audit?objecttype=%00&regio=%00").status_code == 200
+    odd = lid.post(f"/bijeenkomsten/{world['bijeenkomst']}/aanmelden", data={"csrf_token": CSRF, "ronde_1": "²"})
+    assert odd.status_code == 422
+
+
 # ------------------------------------------------------------------------------------------------ meetings
 
 

@@ -98,6 +98,12 @@ def test_questionnaire_pages_build_answer_and_results_with_charts(client_as):
                                                "versie": re.search(r'name="versie" value="(\d+)"', page).group(1)},
                         follow_redirects=False)  # fmt: skip
     assert opened.status_code == 303
+    # odd numbers are not found, never a server error
+    huge = "9" * 25
+    status = admin.post(f"/informatiebehoefte/{huge}/status", data={"csrf_token": CSRF, "status": "open"})
+    assert status.status_code == 404
+    assert admin.post("/informatiebehoefte/kopie", data={"csrf_token": CSRF, "bron": "²",
+                                                         "kopie_jaar": "2028"}).status_code == 422  # fmt: skip
 
     answer = gm.get(url).text
     assert 'id="wr-vl-form"' in answer and 'name="respondent" value="GM0505"' in answer

@@ -11,7 +11,7 @@ For members only (401 without a session); changes need the session's ``X-CSRF-To
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from pydantic import Field
@@ -51,6 +51,8 @@ router = APIRouter()
 
 TAG = "Bijeenkomsten"
 ICAL = "text/calendar"
+#: A row id in a request body (INTEGER): a larger number is a 422, never a database error.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 BIJEENKOMSTID = Path(ge=1, le=MAX_ID, description="Nummer van de bijeenkomst.")
 Doelgroep = Literal["coordinatoren", "regio", "leden"]
 OnderdeelSoort = Literal["plenair", "workshop", "pauze"]
@@ -163,7 +165,9 @@ class BijeenkomstDetail(Bijeenkomst):
 class OnderdeelInvoer(Invoer):
     """Een onderdeel van de agenda. Tijden zonder tijdzone zijn Nederlandse tijd."""
 
-    id: int | None = Field(default=None, ge=1, description="Bestaand onderdeel (houdt de keuzes van deelnemers).")
+    id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Bestaand onderdeel (houdt de keuzes van deelnemers)."
+    )
     soort: OnderdeelSoort = "plenair"
     titel: str = Field(max_length=200)
     omschrijving: str | None = Field(default=None, max_length=20000)
@@ -173,8 +177,8 @@ class OnderdeelInvoer(Invoer):
     zaal: str | None = Field(default=None, max_length=100)
     begeleider: str | None = Field(default=None, max_length=200)
     capaciteit: int | None = Field(default=None, ge=1, description="Plaatsen in de workshop; leeg = geen maximum.")
-    kennisitem_id: int | None = Field(default=None, ge=1)
-    casus_id: int | None = Field(default=None, ge=1)
+    kennisitem_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    casus_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class BijeenkomstNieuw(Invoer):
@@ -213,7 +217,7 @@ class BijeenkomstWijziging(Invoer):
 class AanmeldingVerzoek(Invoer):
     """Aanmelden of de workshopkeuze wijzigen: hoogstens één workshop per ronde."""
 
-    workshops: list[int] = Field(default_factory=list, max_length=50, description="Nummers van gekozen workshops.")
+    workshops: list[Id] = Field(default_factory=list, max_length=50, description="Nummers van gekozen workshops.")
 
 
 class Deelnemer(Schema):
@@ -238,7 +242,7 @@ class DeelnemerLijst(Schema):
 class Aanwezigheid(Schema):
     """Aanwezigheid van één deelnemer."""
 
-    user_id: int = Field(ge=1)
+    user_id: int = Field(ge=1, le=MAX_ID)
     aanwezig: bool
 
 

@@ -13,7 +13,7 @@ CSP, never as HTML. Thin over :mod:`warmteregio.services.kennis`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from pydantic import ConfigDict, Field
@@ -47,6 +47,7 @@ from warmteregio.web.api.common import (
     require_login,
     require_write_session,
 )
+from warmteregio.web.api.netwerk import TEKST
 from warmteregio.web.api.problems import ApiProblem
 from warmteregio.web.api.schemas import Lijst, Link, Schema
 from warmteregio.web.deps import get_db
@@ -69,6 +70,8 @@ VEILIGE_TYPES = frozenset({
 })  # fmt: skip
 FOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 
+#: A row id in a request body (INTEGER): a larger number is a 422, never a database error.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 KENNISITEMID = Path(ge=1, le=MAX_ID, description="Nummer van het kennisitem.")
 BIJLAGEID = Path(ge=1, le=MAX_ID, description="Nummer van de bijlage.")
 BIJEENKOMSTID = Path(ge=1, le=MAX_ID, description="Nummer van de bijeenkomst.")
@@ -220,7 +223,7 @@ class KennisitemNieuw(_Invoer):
     buurten: list[str] | None = Field(default=None, max_length=200)
     strategieen: list[str] | None = Field(default=None, max_length=30)
     bronnen: list[str] | None = Field(default=None, max_length=30)
-    casussen: list[int] | None = Field(default=None, max_length=30)
+    casussen: list[Id] | None = Field(default=None, max_length=30)
     weblinks: list[KennisLink] | None = Field(default=None, max_length=30)
     zichtbaarheid: Zichtbaarheid
     status: Status = "gepubliceerd"
@@ -241,7 +244,7 @@ class KennisitemWijziging(_Invoer):
     buurten: list[str] | None = Field(default=None, max_length=200)
     strategieen: list[str] | None = Field(default=None, max_length=30)
     bronnen: list[str] | None = Field(default=None, max_length=30)
-    casussen: list[int] | None = Field(default=None, max_length=30)
+    casussen: list[Id] | None = Field(default=None, max_length=30)
     weblinks: list[KennisLink] | None = Field(default=None, max_length=30)
     zichtbaarheid: Zichtbaarheid | None = None
     status: Status | None = None
@@ -254,8 +257,8 @@ class TerugblikInvoer(_Invoer):
     titel: str | None = Field(default=None, max_length=300, description="Standaard 'Terugblik: <titel>'.")
     samenvatting: str | None = Field(default=None, max_length=2000)
     inhoud: str | None = Field(default=None, max_length=200_000, description="Markdown.")
-    kennisitems: list[int] | None = Field(default=None, max_length=50)
-    casussen: list[int] | None = Field(default=None, max_length=50)
+    kennisitems: list[Id] | None = Field(default=None, max_length=50)
+    casussen: list[Id] | None = Field(default=None, max_length=50)
     weblinks: list[KennisLink] | None = Field(default=None, max_length=30)
     themas: list[str] | None = Field(default=None, max_length=30)
     zichtbaarheid: Zichtbaarheid | None = None
@@ -505,11 +508,13 @@ def zoek(
     request: Request,
     q: str | None = Query(None, max_length=500, description="Zoekvraag, bijvoorbeeld `warmtenetten -hybride`."),
     soort: Soort | None = Query(None, description="Soort item."),
-    thema: str | None = Query(None, max_length=60, description="Thema, bijvoorbeeld `warmtenetten`."),
+    thema: str | None = Query(None, max_length=60, pattern=TEKST, description="Thema, bijvoorbeeld `warmtenetten`."),
     regio: str | None = Query(None, description="RES-regiocode, bijvoorbeeld ES18."),
     buurt: str | None = Query(None, description="Buurtcode, bijvoorbeeld BU05050101."),
-    strategie: str | None = Query(None, max_length=20, description="Strategievariant of familie, bijvoorbeeld S1a."),
-    bron: str | None = Query(None, max_length=40, description="Code van een warmtebron."),
+    strategie: str | None = Query(
+        None, max_length=20, pattern=TEKST, description="Strategievariant of familie, bijvoorbeeld S1a."
+    ),
+    bron: str | None = Query(None, max_length=40, pattern=TEKST, description="Code van een warmtebron."),
     pages: PageParams = Depends(page_params),
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),
@@ -870,7 +875,7 @@ def vragen(
     request: Request,
     status: VraagStatus | None = Query(None, description="open of beantwoord."),
     regio: str | None = Query(None, description="RES-regiocode."),
-    thema: str | None = Query(None, max_length=60, description="Thema."),
+    thema: str | None = Query(None, max_length=60, pattern=TEKST, description="Thema."),
     pages: PageParams = Depends(page_params),
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),

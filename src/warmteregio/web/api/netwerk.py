@@ -54,6 +54,8 @@ TAG = "Netwerk"
 MAX_ID = 2_147_483_647
 PERSOONID = Path(ge=1, le=MAX_ID, description="Nummer van de persoon in de ledengids.")
 ORGANISATIEID = Path(ge=1, le=MAX_ID, description="Nummer van de organisatie.")
+#: A free-text query parameter: no control characters (PostgreSQL text cannot hold NUL; 422 instead of a 500).
+TEKST = r"^[^\x00-\x1f\x7f]*$"
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "Niet ingelogd: alleen voor leden."}}
 CONFLICT_409 = {409: {"description": "De versie klopt niet: intussen door iemand anders gewijzigd."}}
 
@@ -110,7 +112,7 @@ class PersoonNieuw(Invoer):
 
     naam: str = Field(max_length=200)
     functie: str | None = Field(default=None, max_length=200)
-    organisatie_id: int | None = Field(default=None, ge=1)
+    organisatie_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     organisatie: str | None = Field(default=None, max_length=200)
     organisatie_soort: OrganisatieSoort | None = None
     rol: Rol | None = None
@@ -127,7 +129,7 @@ class PersoonWijziging(Invoer):
     versie: int | None = Field(default=None, ge=1, description="De versie die u las (of de header `If-Match`).")
     naam: str | None = Field(default=None, max_length=200)
     functie: str | None = Field(default=None, max_length=200)
-    organisatie_id: int | None = Field(default=None, ge=1)
+    organisatie_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     organisatie: str | None = Field(default=None, max_length=200)
     organisatie_soort: OrganisatieSoort | None = None
     rol: Rol | None = None
@@ -384,7 +386,9 @@ def personen(
     if formaat in ("csv", "xlsx"):
         data = netwerk_call(netwerk_leden.export_leden, db, user, regio=code, formaat=formaat)
         db.commit()  # the export is audited
-        return download(data, CSV if formaat == "csv" else XLSX, f"leden.{formaat}")
+        resp = download(data, CSV if formaat == "csv" else XLSX, f"leden.{formaat}")
+        resp.headers["Cache-Control"] = "private, no-store"  # personal data
+        return resp
     items = netwerk_call(netwerk_leden.list_personen, db, user, regio=code, rol=rol, expertise=expertise, q=q,
                          organisatie_id=organisatie)  # fmt: skip
     namen = org_namen(db, user)
@@ -727,7 +731,9 @@ def regio_activiteit(
 )
 def audit(
     regio: str | None = Query(None, description="RES-regiocode, bijvoorbeeld ES18."),
-    objecttype: str | None = Query(None, max_length=40, description="Soort object, bijvoorbeeld bijeenkomst."),
+    objecttype: str | None = Query(
+        None, max_length=40, pattern=TEKST, description="Soort object, bijvoorbeeld bijeenkomst."
+    ),
     limit: int = Query(200, ge=1, le=1000, description="Maximaal aantal regels."),
     user: User | None = Depends(auth.current_user),
     db: Session = Depends(get_db),

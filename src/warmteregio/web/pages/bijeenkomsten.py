@@ -34,10 +34,13 @@ from warmteregio.web.pages.netwerk import (
     Opmaak,
     basis,
     error,
+    filtertekst,
     form_of,
     fouten_van,
+    geldig_id,
     lang_of,
     login,
+    nummer,
     refused,
     status_voor,
     tekst,
@@ -67,6 +70,8 @@ def mail_aan(request: Request) -> bool:
 def _load(request: Request, db: Session, user: User | None, bijeenkomst_id: int) -> tuple[Any, Response | None]:
     if nw.member(user) is None:
         return None, login(request.url.path)
+    if not geldig_id(bijeenkomst_id):
+        return None, error(request, 404, user)
     try:
         return service.get_bijeenkomst(db, user, bijeenkomst_id), None
     except nw.NetwerkError as exc:
@@ -91,7 +96,8 @@ def bijeenkomsten_page(
     if nw.member(user) is None:
         return login(request.url.path)
     afgelopen = periode == "afgelopen"
-    items = service.list_bijeenkomsten(db, user, regio=(regio or "").strip().upper() or None, komend=not afgelopen)
+    items = service.list_bijeenkomsten(db, user, regio=(filtertekst(regio, 10) or "").upper() or None,
+                                       komend=not afgelopen)  # fmt: skip
     if afgelopen:
         items = list(reversed(items))
     rijen = [{"b": b, "bezetting": service.bezetting(db, b), "mijn": _actief(service.mijn_aanmelding(db, user, b.id))}
@@ -177,12 +183,14 @@ def _meeting_context(request: Request, db: Session, user: User, b: Any, *, gekoz
     return context
 
 
-@router.get("/bijeenkomsten/{bijeenkomst_id:int}.ics", name="bijeenkomst_ics")
+@router.get("/bijeenkomsten/{bijeenkomst_id:netwerk_id}.ics", name="bijeenkomst_ics")
 def bijeenkomst_ics(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ) -> Response:
     if nw.member(user) is None:
         return login(f"/bijeenkomsten/{bijeenkomst_id}")
+    if not geldig_id(bijeenkomst_id):
+        return error(request, 404, user)
     try:
         inhoud = service.ical_bijeenkomst(db, user, bijeenkomst_id)
     except nw.NetwerkError as exc:
@@ -205,7 +213,7 @@ def mijn_agenda_ics(request: Request, db: Session = Depends(get_db), user: User 
     return calendar_response(service.ical_mijn_agenda(db, user), "mijn-bijeenkomsten.ics")
 
 
-@router.get("/bijeenkomsten/{bijeenkomst_id:int}", response_class=HTMLResponse, name="bijeenkomst")
+@router.get("/bijeenkomsten/{bijeenkomst_id:netwerk_id}", response_class=HTMLResponse, name="bijeenkomst")
 def bijeenkomst_page(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -215,7 +223,7 @@ def bijeenkomst_page(
     return render(request, "bijeenkomst.html", _meeting_context(request, db, user, b), user=user)
 
 
-@router.post("/bijeenkomsten/{bijeenkomst_id:int}/aanmelden", name="bijeenkomst_aanmelden")
+@router.post("/bijeenkomsten/{bijeenkomst_id:netwerk_id}/aanmelden", name="bijeenkomst_aanmelden")
 async def bijeenkomst_aanmelden(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -234,7 +242,7 @@ async def bijeenkomst_aanmelden(
         if exc.status in (401, 403, 404):
             return error(request, 403 if exc.status == 401 else exc.status, user)
         b = service.get_bijeenkomst(db, user, bijeenkomst_id)
-        ids = {int(v) for v in gekozen if v.isdigit()}
+        ids = {n for n in map(nummer, gekozen) if n is not None}
         context = _meeting_context(request, db, user, b, gekozen=ids, fouten=fouten_van(request, exc))
         return render(request, "bijeenkomst.html", context, user=user, status_code=status_voor(exc))
     db.commit()
@@ -242,7 +250,7 @@ async def bijeenkomst_aanmelden(
                             status_code=303)  # fmt: skip
 
 
-@router.post("/bijeenkomsten/{bijeenkomst_id:int}/afmelden", name="bijeenkomst_afmelden")
+@router.post("/bijeenkomsten/{bijeenkomst_id:netwerk_id}/afmelden", name="bijeenkomst_afmelden")
 async def bijeenkomst_afmelden(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -416,7 +424,9 @@ def _waarden(request: Request, b: Any) -> tuple[dict[str, Any], list[dict[str, A
     return w, rijen + _lege_rijen(EXTRA_RIJEN)
 
 
-@router.get("/bijeenkomsten/{bijeenkomst_id:int}/bewerken", response_class=HTMLResponse, name="bijeenkomst_bewerken")
+@router.get(
+    "/bijeenkomsten/{bijeenkomst_id:netwerk_id}/bewerken", response_class=HTMLResponse, name="bijeenkomst_bewerken"
+)
 def bijeenkomst_bewerken_page(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -429,7 +439,7 @@ def bijeenkomst_bewerken_page(
     return render(request, "bijeenkomst_form.html", _form_context(request, db, user, w, rijen, b), user=user)
 
 
-@router.post("/bijeenkomsten/{bijeenkomst_id:int}/bewerken", name="bijeenkomst_wijzig")
+@router.post("/bijeenkomsten/{bijeenkomst_id:netwerk_id}/bewerken", name="bijeenkomst_wijzig")
 async def bijeenkomst_wijzig(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -489,7 +499,7 @@ def _beheer_fout(request: Request, db: Session, user: User, bijeenkomst_id: int,
 
 
 @router.get(
-    "/bijeenkomsten/{bijeenkomst_id:int}/deelnemers", response_class=HTMLResponse, name="bijeenkomst_deelnemers"
+    "/bijeenkomsten/{bijeenkomst_id:netwerk_id}/deelnemers", response_class=HTMLResponse, name="bijeenkomst_deelnemers"
 )
 def bijeenkomst_deelnemers_page(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
@@ -502,7 +512,7 @@ def bijeenkomst_deelnemers_page(
     return render(request, "bijeenkomst_deelnemers.html", _deelnemers_context(request, db, user, b), user=user)
 
 
-@router.post("/bijeenkomsten/{bijeenkomst_id:int}/aanwezigheid", name="bijeenkomst_aanwezigheid")
+@router.post("/bijeenkomsten/{bijeenkomst_id:netwerk_id}/aanwezigheid", name="bijeenkomst_aanwezigheid")
 async def bijeenkomst_aanwezigheid(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -510,8 +520,8 @@ async def bijeenkomst_aanwezigheid(
     if weg is not None:
         return weg
     values = await request.form()
-    alle = [int(v) for v in values.getlist("deelnemer") if isinstance(v, str) and v.isdigit()]
-    aanwezig = {int(v) for v in values.getlist("aanwezig") if isinstance(v, str) and v.isdigit()}
+    alle = [n for n in map(nummer, values.getlist("deelnemer")) if n is not None]
+    aanwezig = {n for n in map(nummer, values.getlist("aanwezig")) if n is not None}
     try:
         service.registreer_aanwezigheid(db, user, bijeenkomst_id, {uid: uid in aanwezig for uid in alle})
     except nw.NetwerkError as exc:
@@ -520,7 +530,7 @@ async def bijeenkomst_aanwezigheid(
     return RedirectResponse(f"/bijeenkomsten/{bijeenkomst_id}/deelnemers?opgeslagen=aanwezigheid", status_code=303)
 
 
-@router.post("/bijeenkomsten/{bijeenkomst_id:int}/uitnodigingen", name="bijeenkomst_uitnodigingen")
+@router.post("/bijeenkomsten/{bijeenkomst_id:netwerk_id}/uitnodigingen", name="bijeenkomst_uitnodigingen")
 async def bijeenkomst_uitnodigingen(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -543,7 +553,7 @@ async def bijeenkomst_uitnodigingen(
                             status_code=303)  # fmt: skip
 
 
-@router.post("/bijeenkomsten/{bijeenkomst_id:int}/annuleren", name="bijeenkomst_annuleren")
+@router.post("/bijeenkomsten/{bijeenkomst_id:netwerk_id}/annuleren", name="bijeenkomst_annuleren")
 async def bijeenkomst_annuleren(
     request: Request, bijeenkomst_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):

@@ -57,6 +57,8 @@ from warmteregio.web.api.kennis import (
 from warmteregio.web.deps import get_db
 from warmteregio.web.i18n import request_language
 from warmteregio.web.pages import data
+from warmteregio.web.pages.netwerk import MAX_ID, filtertekst
+from warmteregio.web.pages.netwerk import nummer as rij_id
 from warmteregio.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -217,12 +219,12 @@ def _weblinks_tekst(links: list[dict[str, Any]]) -> str:
     return "\n".join(f"{ln['titel']} | {ln['url']}" if ln.get("titel") else ln["url"] for ln in links)
 
 
+def _geldig(*ids: int) -> bool:
+    return all(0 < i <= MAX_ID for i in ids)
+
+
 def _ids(form: Any, name: str) -> list[int]:
-    out = []
-    for v in form.getlist(name):
-        if isinstance(v, str) and v.strip().isdigit():
-            out.append(int(v))
-    return out
+    return [n for n in map(rij_id, form.getlist(name)) if n is not None]
 
 
 def _themas_uit(form: Any) -> list[str]:
@@ -281,9 +283,9 @@ def kennis_zoeken(
     except CodeError:
         buurtcode = None
     soort = soort if soort in KENNIS_SOORTEN else None
-    thema = (thema or "").strip()[:60] or None
+    thema = filtertekst(thema, 60)
     regiocode = _rescode(regio)
-    nummer = int(pagina) if pagina and pagina.isdigit() and 0 < int(pagina) < 10_000 else 1
+    nummer = p if (p := rij_id(pagina)) is not None and p < 10_000 else 1
     fout = None
     try:
         uitkomst = service.zoek(db, user, q, soort=soort, thema=thema, regio=regiocode, buurt=buurtcode,
@@ -399,7 +401,7 @@ async def kennis_maak(
 
 
 def _load(request: Request, db: Session, user: User | None, item_id: int) -> tuple[Any, Response | None]:
-    if not 0 < item_id < 2**31:
+    if not _geldig(item_id):
         return None, _error(request, user, 404)
     try:
         return service.get_item(db, user, item_id), None
@@ -490,6 +492,8 @@ async def kennis_verwijder(
                       en="The form had expired; reload the page.")  # fmt: skip
     if user is None:
         return _login(request)
+    if not _geldig(item_id):
+        return _error(request, user, 404)
     if values.get("bevestig") != "ja":
         return RedirectResponse(f"/kennis/{item_id}/bewerken?opgeslagen=niet-bevestigd", status_code=303)
     try:
@@ -600,6 +604,8 @@ async def kennis_bijlage_verwijder(
                       en="The form had expired; reload the page.")  # fmt: skip
     if user is None:
         return _login(request)
+    if not _geldig(item_id, bijlage_id):
+        return _error(request, user, 404)
     try:
         service.delete_bijlage(db, user, item_id, bijlage_id)
     except NetwerkError as exc:
@@ -622,7 +628,7 @@ def kennis_bijlage(
     db: Session = Depends(get_db),
     user: User | None = Depends(auth.current_user),
 ) -> Response:
-    if not (0 < item_id < 2**31 and 0 < bijlage_id < 2**31):
+    if not _geldig(item_id, bijlage_id):
         return _error(request, user, 404)
     try:
         b = service.get_bijlage(db, user, item_id, bijlage_id)
@@ -673,7 +679,7 @@ def _terugblik_context(request: Request, db: Session, user: User | None, b: Any,
 def _bijeenkomst(request: Request, db: Session, user: User | None, bijeenkomst_id: int) -> tuple[Any, Response | None]:
     from warmteregio.services import bijeenkomsten
 
-    if not 0 < bijeenkomst_id < 2**31:
+    if not _geldig(bijeenkomst_id):
         return None, _error(request, user, 404)
     try:
         return bijeenkomsten.get_bijeenkomst(db, user, bijeenkomst_id), None
@@ -694,7 +700,7 @@ def terugblik_pagina(
     db: Session = Depends(get_db),
     user: User | None = Depends(auth.current_user),
 ) -> Response:
-    if user is None and 0 < bijeenkomst_id < 2**31:  # meetings are for members; a public retrospective is not
+    if user is None and _geldig(bijeenkomst_id):  # meetings are for members; a public retrospective is not
         try:
             openbaar = service.terugblik(db, user, bijeenkomst_id)
         except NetwerkError:
@@ -806,7 +812,7 @@ def vragen_pagina(
     if netwerk.member(user) is None:
         return _login(request)
     status = status if status in VRAAG_STATUSES else None
-    thema = (thema or "").strip()[:60] or None
+    thema = filtertekst(thema, 60)
     try:
         items = service.list_vragen(db, user, status=status, thema=thema)
     except NetwerkError as exc:
@@ -867,7 +873,7 @@ def vraag_pagina(
 ) -> Response:
     if netwerk.member(user) is None:
         return _login(request)
-    if not 0 < vraag_id < 2**31:
+    if not _geldig(vraag_id):
         return _error(request, user, 404)
     try:
         v = service.get_vraag(db, user, vraag_id)
@@ -886,6 +892,8 @@ async def vraag_antwoord(
                       en="The form had expired; reload the page.")  # fmt: skip
     if user is None:
         return _login(request)
+    if not _geldig(vraag_id):
+        return _error(request, user, 404)
     try:
         a = service.beantwoord(db, user, vraag_id, values.get("tekst", ""))
         aid = a.id
@@ -912,8 +920,10 @@ async def vraag_beste(
     if user is None:
         return _login(request)
     antwoord = values.get("antwoord_id", "")
+    if not _geldig(vraag_id):
+        return _error(request, user, 404)
     try:
-        service.markeer_beste(db, user, vraag_id, int(antwoord) if antwoord.isdigit() else 0)
+        service.markeer_beste(db, user, vraag_id, rij_id(antwoord) or 0)
     except NetwerkError as exc:
         db.rollback()
         return _error(request, user, exc.status, exc)

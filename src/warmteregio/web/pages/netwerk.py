@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.convertors import Convertor, register_url_convertor
 
 from warmteregio.network import model
 from warmteregio.services import netwerk as nw
@@ -39,6 +40,22 @@ from warmteregio.web.deps import get_db
 from warmteregio.web.i18n import request_language
 from warmteregio.web.pages import data
 from warmteregio.web.templating import render
+
+
+class IdConvertor(Convertor[int]):
+    """``{name:netwerk_id}`` in a path: 1 to 10 digits (Starlette's ``int`` takes any number of digits, and a
+    number with thousands of them cannot even be converted). A longer number matches no route: 404."""
+
+    regex = "[0-9]{1,10}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("netwerk_id", IdConvertor())
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,6 +70,8 @@ DAGEN = {"nl": ("ma", "di", "wo", "do", "vr", "za", "zo"), "en": ("Mon", "Tue", 
 #: Object types of the audit log offered as a filter (others found in the log are added).
 OBJECTTYPES = ("persoon", "organisatie", "bijeenkomst", "aanwezigheid", "kennisitem", "bijlage", "vraag", "antwoord",
                "vragenlijst", "inzending")  # fmt: skip
+#: Largest id a table holds (INTEGER); a larger one in a URL is simply not found (never a database error).
+MAX_ID = 2**31 - 1
 #: Fields of the person form.
 PERSOON_VELDEN = ("naam", "functie", "organisatie_id", "organisatie", "organisatie_soort", "rol", "res_code",
                   "gemeente_code", "email", "telefoon", "expertise")  # fmt: skip
@@ -116,6 +135,27 @@ def error(request: Request, status: int, user: User | None) -> HTMLResponse:
     if status == 403:
         context["geen_toegang"] = True
     return render(request, "fout.html", context, user=user, status_code=status)
+
+
+def geldig_id(value: int) -> bool:
+    """Whether ``value`` can be the id of a row (a URL with a larger number gives 404, not a database error)."""
+    return 0 < value <= MAX_ID
+
+
+def nummer(value: object) -> int | None:
+    """A row id typed in a form or query string: ASCII digits up to :data:`MAX_ID`; None for anything else (``²``,
+    thousands of digits, ``-1``)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    return int(text) if geldig_id(int(text)) else None
+
+
+def filtertekst(value: str | None, max_len: int = 200) -> str | None:
+    """A free-text filter from the query string: without control characters (PostgreSQL text cannot hold NUL),
+    stripped and at most ``max_len`` characters; None when empty."""
+    text = "".join(ch for ch in (value or "")[: max_len * 2] if ch.isprintable())
+    return text.strip()[:max_len] or None
 
 
 def login(path: str) -> RedirectResponse:
@@ -264,8 +304,8 @@ def netwerk_audit_page(
     db: Session = Depends(get_db),
     user: User | None = Depends(auth.current_user),
 ):
-    regio = (regio or "").strip().upper() or None
-    objecttype = (objecttype or "").strip() or None
+    regio = (filtertekst(regio, 10) or "").upper() or None
+    objecttype = filtertekst(objecttype, 40)
     try:
         regels = nw.audit_log(db, user, res_code=regio if nw.is_admin(user) else None, objecttype=objecttype)
     except nw.NetwerkError as exc:
@@ -302,9 +342,10 @@ def leden_page(
     db: Session = Depends(get_db),
     user: User | None = Depends(auth.current_user),
 ):
-    filters = {"q": (q or "").strip() or None, "regio": (regio or "").strip().upper() or None,
-               "rol": rol if rol in model.PERSOON_ROLLEN else None, "expertise": (expertise or "").strip() or None,
-               "organisatie": organisatie if (organisatie or "").isdigit() else None}  # fmt: skip
+    org_id = nummer(organisatie)
+    filters = {"q": filtertekst(q), "regio": (filtertekst(regio, 10) or "").upper() or None,
+               "rol": rol if rol in model.PERSOON_ROLLEN else None, "expertise": filtertekst(expertise, 60),
+               "organisatie": str(org_id) if org_id else None}  # fmt: skip
     try:
         personen = netwerk_leden.list_personen(
             db,
@@ -313,7 +354,7 @@ def leden_page(
             rol=filters["rol"],
             expertise=filters["expertise"],
             q=filters["q"],
-            organisatie_id=int(filters["organisatie"]) if filters["organisatie"] else None,
+            organisatie_id=org_id,
         )
     except nw.NetwerkError as exc:
         if exc.status in (401, 403):
@@ -334,7 +375,8 @@ def leden_export(
 ) -> Response:
     formaat = "xlsx" if formaat == "xlsx" else "csv"
     try:
-        inhoud = netwerk_leden.export_leden(db, user, regio=(regio or "").strip().upper() or None, formaat=formaat)
+        inhoud = netwerk_leden.export_leden(db, user, regio=(filtertekst(regio, 10) or "").upper() or None,
+                                            formaat=formaat)  # fmt: skip
     except nw.NetwerkError as exc:
         return refused(request, user, exc)
     media = ("text/csv; charset=utf-8" if formaat == "csv"
@@ -447,6 +489,8 @@ async def leden_importeer(
 def _profiel(request: Request, db: Session, user: User | None, persoon_id: int) -> tuple[Any, Response | None]:
     if nw.member(user) is None:
         return None, login(request.url.path)
+    if not geldig_id(persoon_id):
+        return None, error(request, 404, user)
     try:
         return netwerk_leden.get_persoon(db, user, persoon_id), None
     except nw.NetwerkError as exc:
@@ -464,7 +508,7 @@ def _profiel_context(request: Request, db: Session, user: User | None, p: Any, *
     return context
 
 
-@router.get("/leden/{persoon_id:int}", response_class=HTMLResponse, name="lid")
+@router.get("/leden/{persoon_id:netwerk_id}", response_class=HTMLResponse, name="lid")
 def lid_page(
     request: Request, persoon_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -474,7 +518,7 @@ def lid_page(
     return render(request, "leden_profiel.html", _profiel_context(request, db, user, p), user=user)
 
 
-@router.post("/leden/{persoon_id:int}", name="lid_wijzig")
+@router.post("/leden/{persoon_id:netwerk_id}", name="lid_wijzig")
 async def lid_wijzig(
     request: Request, persoon_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -504,12 +548,14 @@ async def lid_wijzig(
     return RedirectResponse(f"/leden/{persoon_id}?opgeslagen=1", status_code=303)
 
 
-@router.get("/leden/{persoon_id:int}/export", name="lid_export")
+@router.get("/leden/{persoon_id:netwerk_id}/export", name="lid_export")
 def lid_export(
     request: Request, persoon_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ) -> Response:
     if nw.member(user) is None:
         return login(f"/leden/{persoon_id}")
+    if not geldig_id(persoon_id):
+        return error(request, 404, user)
     try:
         inhoud = netwerk_leden.export_persoon(db, user, persoon_id)
     except nw.NetwerkError as exc:
@@ -520,7 +566,7 @@ def lid_export(
         "Cache-Control": "private, no-store"})  # fmt: skip
 
 
-@router.get("/leden/{persoon_id:int}/wissen", response_class=HTMLResponse, name="lid_wissen")
+@router.get("/leden/{persoon_id:netwerk_id}/wissen", response_class=HTMLResponse, name="lid_wissen")
 def lid_wissen_page(
     request: Request, persoon_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -532,7 +578,7 @@ def lid_wissen_page(
     return render(request, "leden_wissen.html", basis(request, db, user, p=p), user=user)
 
 
-@router.post("/leden/{persoon_id:int}/wissen", name="lid_wis")
+@router.post("/leden/{persoon_id:netwerk_id}/wissen", name="lid_wis")
 async def lid_wis(
     request: Request, persoon_id: int, db: Session = Depends(get_db), user: User | None = Depends(auth.current_user)
 ):
@@ -585,7 +631,7 @@ def organisaties_page(
     if nw.member(user) is None:
         return login(request.url.path)
     soort = soort if soort in model.ORGANISATIE_SOORTEN else None
-    regio = (regio or "").strip().upper() or None
+    regio = (filtertekst(regio, 10) or "").upper() or None
     try:
         context = _organisaties_context(request, db, user, soort, regio,
                                         w={"res_code": user.res_code or ""})  # fmt: skip

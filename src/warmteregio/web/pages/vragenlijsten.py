@@ -44,6 +44,7 @@ from warmteregio.web.api.kennis import upload_too_large
 from warmteregio.web.deps import get_db
 from warmteregio.web.i18n import request_language
 from warmteregio.web.pages import data
+from warmteregio.web.pages.netwerk import MAX_ID, nummer
 from warmteregio.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -132,7 +133,7 @@ def _schaal(lang: str) -> list[tuple[int, str]]:
 def _load(request: Request, db: Session, user: User | None, vragenlijst_id: int) -> tuple[Any, Response | None]:
     if netwerk.member(user) is None:
         return None, _login(request)
-    if not 0 < vragenlijst_id < 2**31:
+    if not 0 < vragenlijst_id <= MAX_ID:
         return None, _error(request, user, 404)
     try:
         return service.get_vragenlijst(db, user, vragenlijst_id), None
@@ -225,7 +226,7 @@ async def vragenlijst_kopie(
         return _login(request)
     bron = values.get("bron", "")
     try:
-        vl = service.kopieer_vragenlijst(db, user, int(bron) if bron.isdigit() else 0, values.get("kopie_jaar"))
+        vl = service.kopieer_vragenlijst(db, user, nummer(bron) or 0, values.get("kopie_jaar"))
         vid = vl.id
     except NetwerkError as exc:
         db.rollback()
@@ -338,6 +339,8 @@ async def vragenlijst_status(
         return _error(request, user, 403, nl=FORM_VERLOPEN[0], en=FORM_VERLOPEN[1])
     if user is None:
         return _login(request)
+    if not 0 < vragenlijst_id <= MAX_ID:
+        return _error(request, user, 404)
     status = values.get("status", "")
     try:
         service.zet_status(db, user, vragenlijst_id, status, versie=values.get("versie") or None)
