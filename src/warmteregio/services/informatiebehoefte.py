@@ -308,6 +308,9 @@ def vragen_uit_csv(inhoud: bytes) -> list[dict[str, Any]]:
     """Questions from a CSV (``;`` or ``,``, UTF-8 with or without BOM) with the columns code, thema, tekst,
     soort, opties (separated by ``|``) and verplicht (ja/nee). Every row is checked; any error refuses the whole
     file with ``fouten`` carrying ``rij`` (the line number in the file, the header is line 1)."""
+    from warmteregio.services.netwerk import check_import_size
+
+    check_import_size(inhoud)
     try:
         text = inhoud.decode("utf-8-sig")
     except UnicodeDecodeError:

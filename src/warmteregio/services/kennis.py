@@ -29,8 +29,6 @@ Errors are :class:`~warmteregio.services.netwerk.NetwerkError` (Dutch and Englis
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1099,39 +1097,8 @@ IMPORT_KOLOMMEN = ("titel", "datum", "locatie", "regio", "doelgroep", "tekst", "
 
 
 def _read_table(data: bytes, bestandsnaam: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """(lower-case header, [(row number in the file, cells)]) of a CSV (``;`` or ``,``) or XLSX file."""
-    suffix = PurePath(bestandsnaam or "").suffix.lower()
-    if suffix == ".xlsx" or data[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-            wb.close()
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-            raise NetwerkError(
-                f"het bestand is geen leesbaar XLSX-bestand ({exc})",
-                f"the file is not a readable XLSX file ({exc})",
-                400,
-                veld="bestand",
-            ) from None
-    elif suffix in (".csv", ".txt", ""):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise NetwerkError("het CSV-bestand is geen UTF-8", "the CSV file is not UTF-8", 400,
-                               veld="bestand") from None  # fmt: skip
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    else:
-        raise NetwerkError(f"onbekend bestandstype {suffix!r} (CSV of XLSX)",
-                           f"unknown file type {suffix!r} (CSV or XLSX)", 400, veld="bestand")  # fmt: skip
-    if not rows:
-        raise NetwerkError("het bestand is leeg", "the file is empty", 400, veld="bestand")
-    header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c is not None and str(c).strip() for c in r)]
-    return header, body
+    """(lower-case header, [(row number, cells)]) of a CSV or XLSX import file (:func:`netwerk.read_table`)."""
+    return nw.read_table(data, bestandsnaam)
 
 
 def _cell(row: list[Any], header: list[str], name: str) -> Any:

@@ -282,6 +282,11 @@ def int_field(f: Fouten, veld: str, value: object, *, lo: int | None = None, hi:
     return number
 
 
+#: Years a date or time in the network may lie in.
+JAAR_MIN = 2000
+JAAR_MAX = 2100
+
+
 def datetime_field(f: Fouten, veld: str, value: object, *, required: bool = False,
                    label: tuple[str, str] | None = None) -> datetime | None:  # fmt: skip
     """An ISO 8601 date-time (``2027-03-12T09:30``, optionally with an offset). Without an offset the time is
@@ -303,6 +308,10 @@ def datetime_field(f: Fouten, veld: str, value: object, *, required: bool = Fals
             f.add(veld, f"{nl} is geen geldige datum en tijd (gegeven: {text!r}; gebruik JJJJ-MM-DDTuu:mm)",
                   f"{en} is not a valid date and time (given: {text!r}; use YYYY-MM-DDThh:mm)")  # fmt: skip
             return None
+    if not JAAR_MIN <= parsed.year <= JAAR_MAX:
+        f.add(veld, f"{nl}: het jaar moet tussen {JAAR_MIN} en {JAAR_MAX} liggen (gegeven: {parsed.year})",
+              f"{en}: the year must lie between {JAAR_MIN} and {JAAR_MAX} (given: {parsed.year})")  # fmt: skip
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
     return parsed.astimezone(UTC)
@@ -402,8 +411,81 @@ def check_versie(current: int, versie: object, wat_nl: str, wat_en: str) -> None
         )  # fmt: skip
 
 
+#: Largest id the database columns hold (32-bit INTEGER on PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
 def as_id(value: object, wat_nl: str, wat_en: str) -> int:
+    """``value`` as a row id; 404 for anything that is not an id in 1..MAX_ID."""
     try:
-        return int(value)  # type: ignore[call-overload]
+        number = int(str(value).strip()) if not isinstance(value, bool) else 0
     except (TypeError, ValueError):
         raise not_found(wat_nl, wat_en, value) from None
+    if not 0 < number <= MAX_ID:
+        raise not_found(wat_nl, wat_en, value)
+    return number
+
+
+# ------------------------------------------------------------------------------------------------ file imports
+
+#: Largest import file (member lists, retrospectives, questionnaire questions) [bytes].
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def check_import_size(data: bytes) -> None:
+    """413 when an import file is larger than :data:`MAX_IMPORT_BYTES`."""
+    if len(data) > MAX_IMPORT_BYTES:
+        mb, limiet = len(data) / 1024 / 1024, MAX_IMPORT_BYTES // 1024 // 1024
+        raise NetwerkError(f"het bestand is te groot ({mb:.1f} MB; maximaal {limiet} MB)",
+                           f"the file is too large ({mb:.1f} MB; at most {limiet} MB)", 413,
+                           veld="bestand")  # fmt: skip
+
+
+def read_table(data: bytes, bestandsnaam: str, *, sheet: str | None = None) -> tuple[
+    list[str], list[tuple[int, list[Any]]]
+]:  # fmt: skip
+    """(lower-case header, [(row number in the file, cells)]) of an import file: CSV (``;`` or ``,``, UTF-8 with
+    or without BOM) or XLSX (sheet ``sheet`` when present, else the first). Refused: larger than
+    :data:`MAX_IMPORT_BYTES` (413), an XLSX that fails the upload checks (macros, zip bombs, not a workbook; 415),
+    other types, empty files."""
+    import csv
+    import io
+    from pathlib import PurePath
+
+    from warmteregio.network import uploads
+
+    check_import_size(data)
+    suffix = PurePath(bestandsnaam or "").suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or data[:2] == b"PK":
+        try:
+            uploads.check_upload(PurePath(bestandsnaam or "import").stem + ".xlsx", data)
+        except uploads.UploadFout as exc:
+            raise NetwerkError(exc.nl, exc.en, exc.status, veld="bestand") from None
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            wb.close()
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+            raise NetwerkError(f"het bestand is geen leesbaar XLSX-bestand ({exc})",
+                               f"the file is not a readable XLSX file ({exc})", 400,
+                               veld="bestand") from None  # fmt: skip
+    elif suffix in (".csv", ".txt", ""):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise NetwerkError("het CSV-bestand is geen UTF-8", "the CSV file is not UTF-8", 400,
+                               veld="bestand") from None  # fmt: skip
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        rows = [list(r) for r in csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter)]
+    else:
+        raise NetwerkError(f"onbekend bestandstype {suffix!r} (CSV of XLSX)",
+                           f"unknown file type {suffix!r} (CSV or XLSX)", 400, veld="bestand")  # fmt: skip
+    if not rows:
+        raise NetwerkError("het bestand is leeg", "the file is empty", 400, veld="bestand")
+    header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c is not None and str(c).strip() for c in r)]
+    return header, body

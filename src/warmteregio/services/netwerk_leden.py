@@ -32,7 +32,6 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -769,46 +768,8 @@ def wis_persoon(session: Session, user: User | None, persoon_id: int) -> dict[st
 
 
 def _read_table(data: bytes, bestandsnaam: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """(lower-case header, [(row number in the file, cells)]) of a CSV (``;`` or ``,``, UTF-8 with or without
-    BOM) or XLSX file (sheet 'Leden' or the first)."""
-    suffix = PurePath(bestandsnaam or "").suffix.lower()
-    if suffix in (".xlsx", ".xlsm") or data[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            ws = wb["Leden"] if "Leden" in wb.sheetnames else wb.worksheets[0]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            wb.close()
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-            raise nw.NetwerkError(
-                f"het bestand is geen leesbaar XLSX-bestand ({exc})",
-                f"the file is not a readable XLSX file ({exc})",
-                400,
-                veld="bestand",
-            ) from None
-    elif suffix in (".csv", ".txt", ""):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise nw.NetwerkError(
-                "het CSV-bestand is geen UTF-8", "the CSV file is not UTF-8", 400, veld="bestand"
-            ) from None
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    else:
-        raise nw.NetwerkError(
-            f"onbekend bestandstype {suffix!r} (CSV of XLSX)",
-            f"unknown file type {suffix!r} (CSV or XLSX)",
-            400,
-            veld="bestand",
-        )
-    if not rows:
-        raise nw.NetwerkError("het bestand is leeg", "the file is empty", 400, veld="bestand")
-    header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c is not None and str(c).strip() for c in r)]
-    return header, body
+    """(lower-case header, [(row number, cells)]) of a CSV or XLSX member list (sheet 'Leden' or the first)."""
+    return nw.read_table(data, bestandsnaam, sheet="Leden")
 
 
 def import_leden(
