@@ -346,3 +346,32 @@ def test_content_disposition_and_download_headers() -> None:
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cache-Control": "private",
     }
+
+
+def test_photos_lose_their_metadata_but_stay_upright() -> None:
+    from PIL import Image
+
+    from warmteregio.network.uploads import zonder_metadata
+
+    im = Image.new("RGB", (40, 20), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees
+    exif[0x8825] = {1: "N", 2: (51.0, 48.0, 0.0)}  # GPSInfo: a position
+    out = io.BytesIO()
+    im.save(out, format="JPEG", exif=exif)
+    clean = zonder_metadata(out.getvalue(), "image/jpeg")
+    assert b"CameraMaker" in out.getvalue() and b"CameraMaker" not in clean and b"Exif" not in clean
+    with Image.open(io.BytesIO(clean)) as back:
+        assert back.size == (20, 40) and not back.getexif()  # orientation applied to the pixels
+
+    png = io.BytesIO()
+    from PIL import PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    meta.add_text("Author", "Jan Janssen")
+    Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(png, format="PNG", pnginfo=meta)
+    clean_png = zonder_metadata(png.getvalue(), "image/png")
+    assert b"Jan Janssen" in png.getvalue() and b"Jan Janssen" not in clean_png
+    check_upload("schoon.png", clean_png, soort="foto")
+    assert zonder_metadata(b"%PDF-1.4", "application/pdf") == b"%PDF-1.4"

@@ -424,3 +424,16 @@ def test_erasure_removes_every_form_of_the_name_and_export_lists_them(session: S
     assert kennis.zoek(session, u["kijker"], "gm1").totaal == 0
     wis = session.scalar(select(AuditRegel).where(AuditRegel.actie == "wis"))
     assert "Gerda" not in wis.details and "Gm1" not in wis.details
+
+
+def test_a_login_made_after_the_profile_is_found_and_erased_with_it(session: Session) -> None:
+    u = seed(session)
+    p = persoon(session, u["co18"], naam="Later Lid", email="later@example.nl", res_code="ES18")
+    assert p.user_id is None
+    later = User(email="Later@Example.nl", naam="Later Lid", password_hash=HASH, rol="viewer")
+    session.add(later)
+    session.flush()
+    assert L.profiel_van(session, later).id == p.id  # found by the work e-mail (read only)
+    L.wis_persoon(session, u["co18"], p.id)
+    session.flush()
+    assert not later.actief and later.naam != "Later Lid" and "later" not in later.email.lower()

@@ -470,3 +470,33 @@ def check_upload(bestandsnaam: str, data: bytes, *, soort: str = "document") -> 
         grootte=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+# ------------------------------------------------------------------------------------------- photo metadata
+
+
+def zonder_metadata(data: bytes, mediatype: str) -> bytes:
+    """A checked photo (PNG or JPEG) re-encoded without its metadata: EXIF (camera, time, GPS position), XMP,
+    IPTC, comments and PNG text chunks are dropped, so a workshop photo does not reveal where or by whom it was
+    taken. The JPEG orientation is applied to the pixels first, so the picture stays upright. Other types are
+    returned unchanged."""
+    import io
+
+    from PIL import Image, ImageOps
+
+    if mediatype not in ("image/png", "image/jpeg"):
+        return data
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        if mediatype == "image/jpeg":
+            im = ImageOps.exif_transpose(im)
+            if im.mode not in ("RGB", "L", "CMYK"):
+                im = im.convert("RGB")
+            out = io.BytesIO()
+            im.save(out, format="JPEG", quality=90, optimize=True)
+        else:
+            clean = im.copy()
+            clean.info = {k: v for k, v in im.info.items() if k in ("transparency", "gamma")}
+            out = io.BytesIO()
+            clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -544,9 +544,15 @@ def add_bijlage(session: Session, user: User | None, item_id: int, bestandsnaam:
     except uploads.UploadFout as exc:
         raise NetwerkError(exc.nl, exc.en, exc.status, veld="bestand") from None
     u = nw.require_member(user)
+    grootte, sha256 = ok.grootte, ok.sha256
+    if ok.soort == "foto":  # photos are stored without their metadata (EXIF GPS position, camera, ...)
+        import hashlib
+
+        data = uploads.zonder_metadata(data, ok.mediatype)
+        grootte, sha256 = len(data), hashlib.sha256(data).hexdigest()
     bijlage = KennisBijlage(
         kennisitem_id=item.id, soort=ok.soort, bestandsnaam=ok.bestandsnaam, mediatype=ok.mediatype,
-        grootte=ok.grootte, sha256=ok.sha256, beschrijving=omschrijving, inhoud=data, gemaakt=nw.now(),
+        grootte=grootte, sha256=sha256, beschrijving=omschrijving, inhoud=data, gemaakt=nw.now(),
         gemaakt_door_id=u.id,
     )  # fmt: skip
     session.add(bijlage)
@@ -554,7 +560,7 @@ def add_bijlage(session: Session, user: User | None, item_id: int, bestandsnaam:
     session.flush()
     _index(session, item)
     nw.audit(session, u, "maak", "kennisbijlage", bijlage.id, res_code=item.res_code, kennisitem=item.id,
-             soort=ok.soort, mediatype=ok.mediatype, grootte=ok.grootte)  # fmt: skip
+             soort=ok.soort, mediatype=ok.mediatype, grootte=grootte)  # fmt: skip
     return bijlage
 
 

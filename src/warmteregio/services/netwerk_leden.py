@@ -265,11 +265,28 @@ def update_organisatie(
 # ---------------------------------------------------------------------------------------------------- people
 
 
+def _login_met_email(session: Session, email: str | None) -> User | None:
+    """The login with this work e-mail that no profile claims yet (a login made after the profile)."""
+    if not email:
+        return None
+    login = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if login is None:
+        return None
+    claimed = session.scalar(select(NetwerkPersoon.id).where(NetwerkPersoon.user_id == login.id))
+    return None if claimed is not None else login
+
+
 def profiel_van(session: Session, user: User | None) -> NetwerkPersoon | None:
-    """The directory profile linked to ``user`` (None when there is none)."""
+    """The directory profile of ``user``: the one linked to the login, else one with the same work e-mail that no
+    login claims yet (a login made after the profile). None when there is none. Reads only."""
     if user is None:
         return None
-    return session.scalar(select(NetwerkPersoon).where(NetwerkPersoon.user_id == user.id))
+    p = session.scalar(select(NetwerkPersoon).where(NetwerkPersoon.user_id == user.id))
+    if p is None and user.email:
+        p = session.scalar(select(NetwerkPersoon).where(NetwerkPersoon.user_id.is_(None),
+                                                        func.lower(NetwerkPersoon.email) == user.email.lower())
+                           .order_by(NetwerkPersoon.id).limit(1))  # fmt: skip
+    return p
 
 
 def list_personen(
@@ -710,7 +727,7 @@ def wis_persoon(session: Session, user: User | None, persoon_id: int) -> dict[st
         "gebruiker_geanonimiseerd": False,
         "kennisitems_auteur": 0,
     }
-    login = session.get(User, p.user_id) if p.user_id else None
+    login = session.get(User, p.user_id) if p.user_id else _login_met_email(session, p.email)
     namen = _namen(p, login)
     gewijzigd: dict[int, Kennisitem] = {}
     if login is not None:
