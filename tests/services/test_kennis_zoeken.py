@@ -128,6 +128,7 @@ def test_filters_combine_with_the_query(session: Session, corpus: dict[int, User
     assert set(found(session, u, None, soort="praktijkverhaal")) == {
         "Bewoners starten een coöperatie", "Cooperatie zonder trema", "Dag van de open deur"}  # fmt: skip
     assert found(session, u, "cooperatie", thema="participatie") == ["Bewoners starten een coöperatie"]
+    assert found(session, u, "cooperatie", thema="Participatie") == ["Bewoners starten een coöperatie"]  # any case
     assert found(session, u, None, buurt="bu05050101") == ["Het warmtenet van Zwijndrecht"]
     assert found(session, u, None, bron="TEO1") == ["Aquathermie uit de rivier"]
     assert found(session, u, None, strategie="S3c") == ["Handreiking isolatie"]

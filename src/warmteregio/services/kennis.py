@@ -618,8 +618,9 @@ class Zoekresultaat:
 
 
 def _like_json(col: Any, value: str) -> ColumnElement[bool]:
-    """``value`` is an element of the JSON list in ``col`` (text match on ``"value"``)."""
-    return col.contains(f'"{value}"', autoescape=True)
+    """``value`` is an element of the JSON list in ``col`` (text match on ``"value"``, ignoring case on both
+    databases: SQLite's LIKE ignores ASCII case, PostgreSQL's does not)."""
+    return func.lower(col).contains(f'"{value.lower()}"', autoescape=True)
 
 
 def _filters(soort: str | None, thema: str | None, regio: str | None, buurt: str | None, strategie: str | None,
