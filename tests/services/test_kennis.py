@@ -5,7 +5,9 @@ one gemeente, five users of different roles)."""
 from __future__ import annotations
 
 import io
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -232,6 +234,17 @@ def test_attachments_are_checked_stored_and_indexed(session: Session, users: dic
     K.delete_bijlage(session, lid, it.id, bijlage.id)
     assert "zwijndrecht" not in it.zoektekst
     assert K.zoek(session, lid, "zwijndrecht").totaal == 0
+
+    # the text inside a document is searchable too (stemmed), and leaves the index with the attachment
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "network"))
+    from test_tekstextractie import pdf_met_tekst
+
+    studie = K.add_bijlage(session, lid, it.id, "studie.pdf", pdf_met_tekst("Potentie van aquathermie",
+                                                                              "uit oppervlaktewater"))  # fmt: skip
+    assert "aquathermie" in studie.tekst
+    assert titels(K.zoek(session, users[KIJKER], "oppervlaktewateren aquathermie")) == ["Haalbaarheidsstudie"]
+    K.delete_bijlage(session, lid, it.id, studie.id)
+    assert K.zoek(session, lid, "aquathermie").totaal == 0
 
 
 # ----------------------------------------------------------------------------------------- related and reindex

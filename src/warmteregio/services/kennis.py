@@ -20,8 +20,9 @@ retrospectives of meetings, questions and answers, and the import of past retros
 
 Every write keeps ``zoektitel``/``zoektekst`` and (SQLite) the ``kennis_fts`` row in step, in the caller's
 transaction. The indexed text holds the title, summary, content (without Markdown markup), themes (code and
-label), buurten, strategies, sources, the author's name, the names of the attachments and, for a retrospective,
-the title and description of its meeting.
+label), buurten, strategies, sources, the author's name, the names of the attachments, the text of attached
+documents (PDF, DOCX, XLSX; extracted once at upload by :mod:`warmteregio.network.tekstextractie`, bounded) and,
+for a retrospective, the title and description of its meeting.
 
 Functions flush and never commit: the caller commits (or rolls back on an error, so nothing is half-written).
 Errors are :class:`~warmteregio.services.netwerk.NetwerkError` (Dutch and English, HTTP-like status).
@@ -174,26 +175,30 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _bijlage_namen(session: Session, item_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Attachment file names per item (without loading the files)."""
-    out: dict[int, list[str]] = {}
+def _bijlagen_voor_index(session: Session, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """(file name, extracted text) of the attachments per item (without loading the files)."""
+    out: dict[int, list[tuple[str, str]]] = {}
     if not item_ids:
         return out
     for i in range(0, len(item_ids), 900):
         rows = session.execute(
-            select(KennisBijlage.kennisitem_id, KennisBijlage.bestandsnaam)
+            select(KennisBijlage.kennisitem_id, KennisBijlage.bestandsnaam, KennisBijlage.tekst)
             .where(KennisBijlage.kennisitem_id.in_(item_ids[i : i + 900])).order_by(KennisBijlage.id)
         )  # fmt: skip
-        for iid, naam in rows:
-            out.setdefault(iid, []).append(naam)
+        for iid, naam, tekst in rows:
+            out.setdefault(iid, []).append((naam, tekst or ""))
     return out
 
 
-def zoekteksten(item: Kennisitem, bijlagen: Iterable[str] = (), bijeenkomst: Iterable[str | None] = ()) -> tuple[
-    str, str
-]:  # fmt: skip
+#: At most this much attachment text per item goes into the index [characters].
+MAX_BIJLAGETEKST_PER_ITEM = 300_000
+
+
+def zoekteksten(item: Kennisitem, bijlagen: Iterable[str] = (), bijeenkomst: Iterable[str | None] = (),
+                bijlageteksten: Iterable[str] = ()) -> tuple[str, str]:  # fmt: skip
     """(``zoektitel``, ``zoektekst``) of ``item``: see the module docstring for what is indexed; ``bijlagen`` are
-    the attachment names and ``bijeenkomst`` the title and description of a retrospective's meeting."""
+    the attachment names, ``bijeenkomst`` the title and description of a retrospective's meeting and
+    ``bijlageteksten`` the text of the attached documents (at most :data:`MAX_BIJLAGETEKST_PER_ITEM` in all)."""
     extra: list[str | None] = [nm.label(nm.KENNIS_SOORTEN, item.soort), *bijeenkomst]
     for code in nw.json_list(item.themas):
         extra.append(str(code))
@@ -204,6 +209,12 @@ def zoekteksten(item: Kennisitem, bijlagen: Iterable[str] = (), bijeenkomst: Ite
     extra += [str(v) for v in nw.json_list(item.bronnen)]
     # file names as words: PostgreSQL's parser would read 'rapport.pdf' as one file-name token
     extra += [item.auteur_naam, *(re.sub(r"[._\-]+", " ", naam) for naam in bijlagen)]
+    ruimte = MAX_BIJLAGETEKST_PER_ITEM
+    for tekst in bijlageteksten:
+        if ruimte <= 0:
+            break
+        extra.append(tekst[:ruimte])
+        ruimte -= len(tekst)
     return search.index_texts(item.titel, item.samenvatting, item.inhoud, extra)
 
 
@@ -217,7 +228,7 @@ def bulk_index(session: Session, items: Sequence[Kennisitem]) -> int:
     items = list(items)
     if not items:
         return 0
-    namen = _bijlage_namen(session, [i.id for i in items])
+    bijlagen = _bijlagen_voor_index(session, [i.id for i in items])
     meeting_ids = sorted({i.bijeenkomst_id for i in items if i.bijeenkomst_id is not None})
     meetings = {
         r.id: (r.titel, r.omschrijving)
@@ -229,8 +240,9 @@ def bulk_index(session: Session, items: Sequence[Kennisitem]) -> int:
         )
     }
     for item in items:
+        eigen = bijlagen.get(item.id, [])
         item.zoektitel, item.zoektekst = zoekteksten(
-            item, namen.get(item.id, ()), meetings.get(item.bijeenkomst_id, ())
+            item, [naam for naam, _t in eigen], meetings.get(item.bijeenkomst_id, ()), [t for _n, t in eigen if t]
         )
     session.flush()
     if _dialect(session) == "sqlite":
@@ -545,6 +557,11 @@ def add_bijlage(session: Session, user: User | None, item_id: int, bestandsnaam:
         raise NetwerkError(exc.nl, exc.en, exc.status, veld="bestand") from None
     u = nw.require_member(user)
     grootte, sha256 = ok.grootte, ok.sha256
+    tekst = ""
+    if ok.soort == "document":  # the document's text goes into the search index (bounded; never shown as HTML)
+        from warmteregio.network.tekstextractie import tekst_uit_bijlage
+
+        tekst = tekst_uit_bijlage(data, ok.mediatype)
     if ok.soort == "foto":  # photos are stored without their metadata (EXIF GPS position, camera, ...)
         import hashlib
 
@@ -552,7 +569,7 @@ def add_bijlage(session: Session, user: User | None, item_id: int, bestandsnaam:
         grootte, sha256 = len(data), hashlib.sha256(data).hexdigest()
     bijlage = KennisBijlage(
         kennisitem_id=item.id, soort=ok.soort, bestandsnaam=ok.bestandsnaam, mediatype=ok.mediatype,
-        grootte=grootte, sha256=sha256, beschrijving=omschrijving, inhoud=data, gemaakt=nw.now(),
+        grootte=grootte, sha256=sha256, beschrijving=omschrijving, inhoud=data, tekst=tekst, gemaakt=nw.now(),
         gemaakt_door_id=u.id,
     )  # fmt: skip
     session.add(bijlage)

@@ -1016,6 +1016,8 @@ class KennisBijlage(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     beschrijving: Mapped[str | None] = mapped_column(String(300), nullable=True)
     inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+    #: the document's text (PDF, DOCX, XLSX; bounded), only for the full-text index
+    tekst: Mapped[str] = mapped_column(Text, default="")
     gemaakt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     gemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 

@@ -247,6 +247,7 @@ def upgrade() -> None:
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('beschrijving', sa.String(length=300), nullable=True),
     sa.Column('inhoud', sa.LargeBinary(), nullable=False),
+    sa.Column('tekst', sa.Text(), nullable=False),
     sa.Column('gemaakt', sa.DateTime(timezone=True), nullable=False),
     sa.Column('gemaakt_door_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['gemaakt_door_id'], ['users.id'], name=op.f('fk_kennis_bijlagen_gemaakt_door_id_users'), ondelete='SET NULL'),
