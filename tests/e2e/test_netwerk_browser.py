@@ -3,7 +3,11 @@ workshops, one of which (a single place) is already taken. The timetable shows b
 marked "vol — u komt op de wachtlijst"; she registers choosing the other workshop and sees "aangemeld" and
 "ingedeeld"; switching to the full workshop puts her on its waiting list. The coordinator's organiser page shows the
 counts and the waiting list, with invitations switched off (no SMTP). The meeting page and the organiser page have no
-axe-core violations (WCAG 2.1 AA), in Dutch and in English."""
+axe-core violations (WCAG 2.1 AA), in Dutch and in English.
+
+A second story walks the knowledge base (search with stemming and diacritics, an item, the new-item form), questions,
+the region's activity overview and the information-needs questionnaire (answering, results with charts and tables),
+with axe on every page."""
 
 from __future__ import annotations
 
@@ -147,3 +151,67 @@ def test_member_registers_for_a_workshop_and_the_full_one_means_waiting_list(pag
         accessible(organiser, path.strip("/").replace("/", "-"))
     assert not organiser.js_errors, organiser.js_errors
     organiser.context.close()
+
+
+ADMIN_EMAIL = "netwerk-e2e-nplw@example.nl"
+KENNIS_TITEL = "Warmtenet en coöperatie in Dordrecht-West"
+
+
+def seed_knowledge(live_server: LiveServer) -> dict[str, int]:
+    """A knowledge item, a question with an answer and an open questionnaire (built by a national administrator)."""
+    from warmteregio.services import informatiebehoefte, kennis
+    from warmteregio.store.models import Kennisitem, Vraag, Vragenlijst
+
+    with Session(live_server.engine) as s:
+        if s.scalar(select(Kennisitem.id).where(Kennisitem.titel == KENNIS_TITEL)) is None:
+            coordinator = s.scalar(select(User).where(User.email == USER_EMAIL))
+            admin = create_user(s, email=ADMIN_EMAIL, naam="Nina NPLW", password=LID_PASSWORD, rol="admin")
+            kennis.create_item(s, coordinator, {
+                "soort": "praktijkverhaal", "titel": KENNIS_TITEL, "zichtbaarheid": "leden",
+                "themas": ["warmtenetten"],
+                "inhoud": "## Aanpak\n\nDe **corporatie** begon.\n\n- bewonersavonden\n- vaste tarieven",
+            })  # fmt: skip
+            vraag = kennis.stel_vraag(s, coordinator, {
+                "titel": "Wie deed een gezamenlijke aanbesteding?", "tekst": "Graag ervaringen.",
+                "zichtbaarheid": "leden",
+            })  # fmt: skip
+            kennis.beantwoord(s, admin, vraag.id, "Zie de handreiking van het nationaal programma.")
+            lijst = informatiebehoefte.create_vragenlijst(s, admin, {
+                "jaar": date.today().year, "titel": "Behoefte", "vragen": [
+                    {"code": "bronnen", "thema": "bronnen", "tekst": "Behoefte aan brondata?", "soort": "schaal",
+                     "verplicht": True},
+                    {"code": "vorm", "thema": "organisatie", "tekst": "Welke vorm?", "soort": "keuze",
+                     "opties": ["handreiking", "werksessie"]},
+                ],
+            })  # fmt: skip
+            informatiebehoefte.zet_status(s, admin, lijst.id, "open")
+            s.commit()
+        return {"item": s.scalar(select(Kennisitem.id).where(Kennisitem.titel == KENNIS_TITEL)),
+                "vraag": s.scalar(select(Vraag.id)), "lijst": s.scalar(select(Vragenlijst.id))}  # fmt: skip
+
+
+def test_knowledge_questions_and_needs_pages_work_and_are_accessible(page, live_server):  # noqa: ANN001
+    ids = seed_knowledge(live_server)
+    login_as(page, live_server, USER_EMAIL, USER_PASSWORD, "/kennis?q=warmtenetten+cooperatie")
+    # stemming and diacritics: 'warmtenetten cooperatie' finds 'Warmtenet en coöperatie'
+    page.wait_for_load_state()
+    assert KENNIS_TITEL in page.text_content("main")
+    accessible(page, "kennis-zoeken")
+    for path in (f"/kennis/{ids['item']}", "/kennis/nieuw", "/vragen", f"/vragen/{ids['vraag']}",
+                 "/regios/ES18/netwerk"):  # fmt: skip
+        page.goto(live_server.url + path)
+        page.wait_for_load_state()
+        assert page.locator("h1").count() == 1, path
+        accessible(page, path.strip("/").replace("/", "-"))
+
+    # the coordinator answers the questionnaire for her region; the results page has charts with tables
+    page.goto(f"{live_server.url}/informatiebehoefte/{ids['lijst']}")
+    accessible(page, "vragenlijst")
+    page.get_by_label("4 – grote behoefte").check()
+    page.get_by_label("werksessie").check()
+    page.get_by_role("button", name="Antwoorden opslaan").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/informatiebehoefte/{ids['lijst']}/resultaten")
+    assert page.locator("svg[role='img']").count() >= 2 and page.locator("table").count() >= 2
+    accessible(page, "vragenlijst-resultaten")
+    assert not page.js_errors, page.js_errors
