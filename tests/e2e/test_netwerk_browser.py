@@ -115,6 +115,7 @@ def test_member_registers_for_a_workshop_and_the_full_one_means_waiting_list(pag
     page.wait_for_selector("#wr-netwerk-opgeslagen")
     assert "Uw workshopkeuze is gewijzigd." in page.text_content("#wr-netwerk-opgeslagen")
     assert "Wachtlijst" in page.text_content("#wr-mijn-workshops")
+    assert "plaats 1" in page.text_content("#wr-mijn-workshops")  # first on the workshop's waiting list
     assert "Wachtlijst" in page.text_content(f".wr-netwerk-workshop:has-text('{VOL}')")
     accessible(page, "wachtlijst")
     # the same page in English

@@ -286,6 +286,9 @@ def test_workshops_one_per_round_capacity_and_waiting_lists(session: Session) ->
     B.aanmelden(session, u["kijker"], b.id, [w["Aquathermie"]])
     assert status(session, b, u["kijker"]) == ("wachtlijst", {"Aquathermie": "wachtlijst"})
     assert B.bezetting(session, b).workshops[w["Aquathermie"]].wachtlijst == 1  # only registered participants
+    mine = {k: B.mijn_aanmelding(session, u[k], b.id) for k in ("gm3", "kijker")}
+    assert B.workshop_posities(session, mine["gm3"]) == {w["Aquathermie"]: 1}  # first in the workshop's queue
+    assert B.workshop_posities(session, mine["kijker"]) == {}  # still waiting for the meeting itself
     # gm1 drops Aquathermie (keeps round 2): gm3 gets the place
     B.aanmelden(session, u["gm1"], b.id, [w["Netcongestie"]])
     assert status(session, b, u["gm3"]) == ("aangemeld", {"Aquathermie": "ingedeeld"})

@@ -856,6 +856,29 @@ def wachtlijst_positie(session: Session, a: Aanmelding) -> int | None:
     return next((i for i, x in enumerate(wachtend, start=1) if x.id == a.id), None)
 
 
+def workshop_posities(session: Session, a: Aanmelding) -> dict[int, int]:
+    """onderdeel id -> place of registration ``a`` on that workshop's waiting list (1 = next), for the workshops
+    she waits for. Only registered participants queue for a workshop (see the module docstring): a registration
+    on the meeting's own waiting list has no workshop places yet."""
+    wachtend = {k.onderdeel_id for k in a.keuzes if k.status == "wachtlijst"}
+    if a.status != "aangemeld" or not wachtend:
+        return {}
+    rows = session.execute(
+        select(Workshopkeuze.onderdeel_id, Workshopkeuze.aanmelding_id)
+        .join(Aanmelding, Aanmelding.id == Workshopkeuze.aanmelding_id)
+        .where(Workshopkeuze.onderdeel_id.in_(wachtend), Workshopkeuze.status == "wachtlijst",
+               Aanmelding.status == "aangemeld")
+        .order_by(Workshopkeuze.onderdeel_id, Workshopkeuze.gekozen_op, Workshopkeuze.id)
+    ).all()  # fmt: skip
+    out: dict[int, int] = {}
+    teller: dict[int, int] = {}
+    for oid, aid in rows:
+        teller[oid] = teller.get(oid, 0) + 1
+        if aid == a.id:
+            out[oid] = teller[oid]
+    return out
+
+
 def bezetting(session: Session, b: Bijeenkomst) -> Bezetting:
     """Occupancy of the meeting and its workshops."""
     regs = _registraties(session, b)

@@ -160,6 +160,7 @@ def _meeting_context(request: Request, db: Session, user: User, b: Any, *, gekoz
     bez = service.bezetting(db, b)
     mijn = _actief(service.mijn_aanmelding(db, user, b.id))
     keuzes = {k.onderdeel_id: k.status for k in mijn.keuzes} if mijn is not None else {}
+    posities = service.workshop_posities(db, mijn) if mijn is not None else {}
     agenda = blokken(b, bez, keuzes, gekozen)
     titels = {o.id: o.titel for o in b.onderdelen}
     terugblik = None
@@ -173,7 +174,8 @@ def _meeting_context(request: Request, db: Session, user: User, b: Any, *, gekoz
     context = basis(
         request, db, user, b=b, bez=bez, mijn=mijn, blokken=agenda, rondes=[x for x in agenda if x["soort"] == "ronde"],
         mijn_positie=service.wachtlijst_positie(db, mijn) if mijn is not None else None,
-        mijn_workshops=[{"titel": titels.get(oid, "?"), "status": st, "positie": None} for oid, st in keuzes.items()],
+        mijn_workshops=[{"titel": titels.get(oid, "?"), "status": st, "positie": posities.get(oid)}
+                        for oid, st in keuzes.items()],
         kan_aanmelden=service.can_register(db, user, b), reden_niet=_reden_niet(request, b, nu),
         kan_afmelden=b.status == "gepland" and nu < nw.aware(b.start),
         mag_beheren=service.can_manage(db, user, b), begonnen=nu >= nw.aware(b.start),
