@@ -466,9 +466,18 @@ def test_visibility_matrix_rules_and_sql_agree(session: Session, users: dict[int
     items = [Kennisitem(soort="studie", titel=f"{z}-{s}-{r}", zichtbaarheid=z, status=s, res_code=r, auteur_id=KIJKER)
              for z in ("publiek", "leden", "regio", "prive") for s in ("concept", "gepubliceerd")
              for r in ("ES18", None)]  # fmt: skip
-    meetings = [Bijeenkomst(titel=f"{d}-{r}", doelgroep=d, res_code=r, organisator_id=KIJKER, locatie="x",
-                            start=nw.now() + timedelta(days=1), eind=nw.now() + timedelta(days=1, hours=2))
-                for d, r in (("leden", None), ("coordinatoren", None), ("regio", "ES18"), ("regio", "ES17"))]
+    meetings = [
+        Bijeenkomst(
+            titel=f"{d}-{r}",
+            doelgroep=d,
+            res_code=r,
+            organisator_id=KIJKER,
+            locatie="x",
+            start=nw.now() + timedelta(days=1),
+            eind=nw.now() + timedelta(days=1, hours=2),
+        )
+        for d, r in (("leden", None), ("coordinatoren", None), ("regio", "ES18"), ("regio", "ES17"))
+    ]
     vragen = [Vraag(titel=f"{z}-{r}", tekst="?", zichtbaarheid=z, res_code=r, auteur_id=KIJKER, status="open")
               for z in ("leden", "regio") for r in ("ES18", "ES17", None)]  # fmt: skip
     session.add_all([*items, *meetings, *vragen])
