@@ -121,6 +121,13 @@ def test_visibility_in_search(session: Session, corpus: dict[int, User]) -> None
     assert set(found(session, corpus[ADMIN], q)) == base | {"Regionaal verslag", "Mijn notities",
                                                             "Concept aquathermie"}  # fmt: skip
     assert K.zoek(session, corpus[ANDER], q).totaal == 3
+    # the counts per kind follow the same rules and the same query
+    for user in (None, corpus[ANDER], corpus[LID]):
+        telling = K.soorten_telling(session, user, q)
+        assert sum(telling.values()) == K.zoek(session, user, q).totaal
+        for soort, n in telling.items():
+            assert K.zoek(session, user, q, soort=soort).totaal == n
+    assert K.soorten_telling(session, None, "de het") == {}
 
 
 def test_filters_combine_with_the_query(session: Session, corpus: dict[int, User]) -> None:

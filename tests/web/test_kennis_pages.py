@@ -41,6 +41,7 @@ def test_search_page_marks_matches_filters_and_paginates(client_as, monkeypatch)
     assert "<script>x" not in both and "&lt;script&gt;x" in both
     studies = anoniem.get("/kennis", params={"q": "warmtenet", "soort": "studie"}).text
     assert "2 resultaten" in studies and "Filters wissen" in studies
+    assert ">Studie (2)</option>" in studies  # the count per kind next to the filter
     leeg = anoniem.get("/kennis", params={"q": "zonnepanelen"})
     assert 'id="wr-kennis-geen"' in leeg.text and "Meervoud, verkleinwoord en accenten" in leeg.text
     leden = co.get("/kennis", params={"q": "warmtenet"}).text

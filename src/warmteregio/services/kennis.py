@@ -776,6 +776,29 @@ def zoek(session: Session, user: User | None, q: str | None = None, *, soort: st
     return Zoekresultaat(treffers, totaal, q)
 
 
+def soorten_telling(session: Session, user: User | None, q: str | None = None, *, thema: str | None = None,
+                    regio: str | None = None, buurt: str | None = None, strategie: str | None = None,
+                    bron: str | None = None) -> dict[str, int]:  # fmt: skip
+    """How many readable items of each kind match ``q`` and the other filters (the search page shows it next to
+    the kind filter, so a visitor sees where the hits are before narrowing down)."""
+    conds = [leesbaar_filter(session, user), *_filters(None, thema, regio, buurt, strategie, bron, None)]
+    q = nw.strip(q)
+    if q:
+        query = search.parse(q)
+        if query.empty:
+            return {}
+        if _dialect(session) == "postgresql":
+            vector = literal_column(f"{Kennisitem.__tablename__}.{PG_VECTOR_COLUMN}")
+            tsq = func.websearch_to_tsquery(literal_column("'dutch'::regconfig"),
+                                            bindparam("pgq", _pg_query_text(query)))  # fmt: skip
+            conds.append(vector.op("@@")(tsq))
+        else:
+            match = literal_column(FTS_TABLE).op("MATCH")(bindparam("m", search.fts5_query(query)))
+            conds.append(Kennisitem.id.in_(select(_FTS.c.rowid).where(match)))
+    rows = session.execute(select(Kennisitem.soort, func.count(Kennisitem.id)).where(*conds).group_by(Kennisitem.soort))
+    return {soort: int(n) for soort, n in rows}
+
+
 # ---------------------------------------------------------------------------------------------------- related
 
 

@@ -291,8 +291,9 @@ def kennis_zoeken(
         uitkomst = service.zoek(db, user, q, soort=soort, thema=thema, regio=regiocode, buurt=buurtcode,
                                 limit=PER_PAGINA, offset=(nummer - 1) * PER_PAGINA)  # fmt: skip
         treffers, totaal = uitkomst.treffers, uitkomst.totaal
+        telling = service.soorten_telling(db, user, q, thema=thema, regio=regiocode, buurt=buurtcode)
     except NetwerkError as exc:
-        treffers, totaal, fout = [], 0, _message(request, exc.nl, exc.en)
+        treffers, totaal, fout, telling = [], 0, _message(request, exc.nl, exc.en), {}
     params = {"q": q, "soort": soort, "thema": thema, "regio": regiocode, "buurt": buurtcode}
     paginas = max(1, -(-totaal // PER_PAGINA))
     rows = [{"item": t.item, "fragment": highlight(t.fragment, q), "themas": _lijst(t.item.themas)} for t in treffers]
@@ -303,6 +304,7 @@ def kennis_zoeken(
         volgende=_zoek_url(params, pagina=nummer + 1) if nummer < paginas else None,
         wis_filters=_zoek_url({"q": q}), zoekfout=fout, regios=_regios(db),
         soorten=list(KENNIS_SOORTEN), themas=list(THEMAS), gefilterd=bool(soort or thema or regiocode or buurtcode),
+        telling=telling,
     )  # fmt: skip
     return render(request, "kennis.html", context, user=user)
 
