@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -55,10 +55,14 @@ from warmteregio.web.api.kennis import (
     upload_too_large,
 )
 from warmteregio.web.deps import get_db
-from warmteregio.web.i18n import request_language
 from warmteregio.web.pages import data
-from warmteregio.web.pages.netwerk import MAX_ID, filtertekst
+from warmteregio.web.pages.netwerk import filtertekst, geldig_id
+from warmteregio.web.pages.netwerk import formulier as _form
+from warmteregio.web.pages.netwerk import foutpagina as _error
+from warmteregio.web.pages.netwerk import lang_of as _lang
+from warmteregio.web.pages.netwerk import login_hier as _login
 from warmteregio.web.pages.netwerk import nummer as rij_id
+from warmteregio.web.pages.netwerk import tekst as _message
 from warmteregio.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -75,37 +79,6 @@ _WOORD = re.compile(r"\w+", re.UNICODE)
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _lang(request: Request) -> str:
-    return request_language(request)
-
-
-def _message(request: Request, nl: str, en: str) -> str:
-    return en if _lang(request) == "en" else nl
-
-
-def _login(request: Request) -> RedirectResponse:
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
-
-
-def _error(request: Request, user: User | None, status: int, exc: NetwerkError | None = None,
-           nl: str | None = None, en: str | None = None) -> Response:  # fmt: skip
-    """The error page with the service's reason in the page language; a visitor without a session who needs one
-    goes to the login page."""
-    if status == 401 and user is None:
-        return _login(request)
-    reden = _message(request, exc.nl, exc.en) if exc is not None else (_message(request, nl, en) if nl else None)
-    status = status if status in (400, 401, 403, 404, 409, 413, 415) else 400
-    return render(request, "kennis_fout.html", {"status": status, "reden": reden}, user=user, status_code=status)
-
-
-async def _form(request: Request) -> tuple[dict[str, str], Any, bool]:
-    """(single values, the whole form, CSRF ok)."""
-    form = await request.form()
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-    return values, form, auth.check_csrf(request, values.get("csrf_token"))
 
 
 def _fouten(request: Request, exc: NetwerkError) -> dict[str, str]:
@@ -220,7 +193,7 @@ def _weblinks_tekst(links: list[dict[str, Any]]) -> str:
 
 
 def _geldig(*ids: int) -> bool:
-    return all(0 < i <= MAX_ID for i in ids)
+    return all(geldig_id(i) for i in ids)
 
 
 def _ids(form: Any, name: str) -> list[int]:

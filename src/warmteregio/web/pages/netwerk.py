@@ -162,6 +162,33 @@ def login(path: str) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
 
 
+def login_hier(request: Request) -> RedirectResponse:
+    """To the login page, coming back to this page (path and query string) afterwards."""
+    return login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+
+
+def foutpagina(request: Request, user: User | None, status: int, exc: nw.NetwerkError | None = None,
+               nl: str | None = None, en: str | None = None, *, gebied: str | None = None) -> Response:  # fmt: skip
+    """The error page of the knowledge base and the questionnaires with the service's reason in the page
+    language; a visitor without a session who needs one goes to the login page. ``gebied`` names the part for the
+    way back (default: the knowledge base)."""
+    if status == 401 and user is None:
+        return login_hier(request)
+    reden = tekst(request, exc.nl, exc.en) if exc is not None else (tekst(request, nl, en) if nl else None)
+    status = status if status in (400, 401, 403, 404, 409, 413, 415) else 400
+    context: dict[str, Any] = {"status": status, "reden": reden}
+    if gebied:
+        context["gebied"] = gebied
+    return render(request, "kennis_fout.html", context, user=user, status_code=status)
+
+
+async def formulier(request: Request) -> tuple[dict[str, str], Any, bool]:
+    """The submitted form: (its text fields, the whole form (also files), whether its CSRF token is valid)."""
+    form = await request.form()
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    return values, form, auth.check_csrf(request, values.get("csrf_token"))
+
+
 def refused(request: Request, user: User | None, exc: nw.NetwerkError) -> Response:
     """The answer to a refused read: login for visitors, else the 403/404 page."""
     if exc.status == 401 or user is None:

@@ -18,7 +18,7 @@ come from :mod:`warmteregio.network.charts`.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -42,9 +42,12 @@ from warmteregio.store.models import User
 from warmteregio.web import auth
 from warmteregio.web.api.kennis import upload_too_large
 from warmteregio.web.deps import get_db
-from warmteregio.web.i18n import request_language
 from warmteregio.web.pages import data
-from warmteregio.web.pages.netwerk import MAX_ID, nummer
+from warmteregio.web.pages.netwerk import MAX_ID, foutpagina, nummer
+from warmteregio.web.pages.netwerk import formulier as _form
+from warmteregio.web.pages.netwerk import lang_of as _lang
+from warmteregio.web.pages.netwerk import login_hier as _login
+from warmteregio.web.pages.netwerk import tekst as _message
 from warmteregio.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,33 +61,9 @@ FORM_VERLOPEN = ("Het formulier was verlopen; laad de pagina opnieuw.", "The for
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _lang(request: Request) -> str:
-    return request_language(request)
-
-
-def _message(request: Request, nl: str, en: str) -> str:
-    return en if _lang(request) == "en" else nl
-
-
-def _login(request: Request) -> RedirectResponse:
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
-
-
 def _error(request: Request, user: User | None, status: int, exc: NetwerkError | None = None,
            nl: str | None = None, en: str | None = None) -> Response:  # fmt: skip
-    if status == 401 and user is None:
-        return _login(request)
-    reden = _message(request, exc.nl, exc.en) if exc is not None else (_message(request, nl, en) if nl else None)
-    status = status if status in (400, 403, 404, 409, 413, 415) else 400
-    context = {"status": status, "reden": reden, "gebied": "informatiebehoefte"}
-    return render(request, "kennis_fout.html", context, user=user, status_code=status)
-
-
-async def _form(request: Request) -> tuple[dict[str, str], Any, bool]:
-    form = await request.form()
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-    return values, form, auth.check_csrf(request, values.get("csrf_token"))
+    return foutpagina(request, user, status, exc, nl, en, gebied="informatiebehoefte")
 
 
 def _fouten(request: Request, exc: NetwerkError) -> dict[str, Any]:
